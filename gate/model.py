@@ -1,0 +1,328 @@
+"""The report model: sessions and check runs as frozen dataclasses built from Checkly's JSON.
+
+Raw JSON stops here: `Session.from_api()` takes a completion / GET body and returns typed data
+with every outcome decided (SPEC §4). Unknown fields are ignored, missing ones get safe
+defaults, and statuses this version does not know become the `error` outcome with a note,
+never a crash.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Outcome(StrEnum):
+    """What happened to a check run or a session (SPEC §4)."""
+
+    PASSED = "passed"
+    DEGRADED = "degraded"
+    FAILED = "failed"
+    TIMED_OUT = "timed-out"
+    CANCELLED = "cancelled"
+    INCOMPLETE = "incomplete"
+    ERROR = "error"
+
+
+class SessionKind(StrEnum):
+    """Checkly's two kinds of session."""
+
+    TEST = "test"
+    CHECK = "check"
+
+
+# Worst first: a session made of several runs shows the worst of them.
+SEVERITY: tuple[Outcome, ...] = (
+    Outcome.ERROR,
+    Outcome.FAILED,
+    Outcome.TIMED_OUT,
+    Outcome.CANCELLED,
+    Outcome.INCOMPLETE,
+    Outcome.DEGRADED,
+    Outcome.PASSED,
+)
+
+# Session-level statuses (test sessions and v2 check sessions share the finished ones).
+SESSION_STATUS: Mapping[str, Outcome] = {
+    "PASSED": Outcome.PASSED,
+    "FAILED": Outcome.FAILED,
+    "DEGRADED": Outcome.DEGRADED,
+    "TIMED_OUT": Outcome.TIMED_OUT,
+    "CANCELLED": Outcome.CANCELLED,
+}
+RUNNING_STATUSES = frozenset(
+    {"RUNNING", "PENDING", "STARTED", "PROGRESS", "PROGRESS_FAILED", "PROGRESS_DEGRADED"}
+)
+
+
+def _str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _bool(value: Any) -> bool:
+    return value is True
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _ids(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str) and v)
+
+
+def parse_time(value: Any) -> datetime | None:
+    """An ISO 8601 timestamp from the API, or None."""
+    text = _str(value)
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def worst(outcomes: Iterable[Outcome]) -> Outcome:
+    """The most severe outcome of several (passed when there are none)."""
+    found = set(outcomes)
+    for outcome in SEVERITY:
+        if outcome in found:
+            return outcome
+    return Outcome.PASSED
+
+
+def test_result_outcome(result: Mapping[str, Any]) -> tuple[Outcome, str | None]:
+    """Outcome of one test-session result, with a note when the status is unknown."""
+    status = result.get("status")
+    if status == "CANCELLED":
+        return Outcome.CANCELLED, None
+    if status == "FAILED":
+        return Outcome.FAILED, None
+    if status == "PASSED":
+        return (Outcome.DEGRADED if _bool(result.get("isDegraded")) else Outcome.PASSED), None
+    if status in RUNNING_STATUSES:
+        return Outcome.INCOMPLETE, None
+    return Outcome.ERROR, f"unknown result status {status!r} from Checkly, treated as error"
+
+
+def check_result_outcome(result: Mapping[str, Any]) -> Outcome:
+    """Outcome of one v2 check-session result (flags only, SPEC §4)."""
+    if _bool(result.get("isCancelled")):
+        return Outcome.CANCELLED
+    if _bool(result.get("hasFailures")) or _bool(result.get("hasErrors")):
+        return Outcome.FAILED
+    if _bool(result.get("isDegraded")):
+        return Outcome.DEGRADED
+    return Outcome.PASSED
+
+
+def session_status_outcome(status: Any) -> tuple[Outcome, str | None]:
+    """Outcome of a session's own status, with a note when the status is unknown."""
+    if isinstance(status, str) and status in SESSION_STATUS:
+        return SESSION_STATUS[status], None
+    if isinstance(status, str) and status in RUNNING_STATUSES:
+        return Outcome.INCOMPLETE, None
+    return Outcome.ERROR, f"unknown session status {status!r} from Checkly, treated as error"
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckRun:
+    """One check run: a FINAL result of a session (or the session itself when it has none)."""
+
+    result_id: str
+    name: str
+    outcome: Outcome
+    check_type: str | None = None
+    check_id: str | None = None
+    location: str | None = None
+    link: str | None = None
+    response_time_ms: float | None = None
+    duration_s: float | None = None
+    retries: int = 0
+    error_group_ids: tuple[str, ...] = ()
+    reason: str | None = None
+    error_group: str | None = None
+    stands_for_session: bool = False
+
+    def with_reason(self, reason: str | None, error_group: str | None = None) -> CheckRun:
+        return dataclasses.replace(self, reason=reason, error_group=error_group)
+
+
+@dataclasses.dataclass(frozen=True)
+class Session:
+    """One awaited session and everything known about it."""
+
+    kind: SessionKind
+    id: str
+    outcome: Outcome
+    name: str | None = None
+    link: str | None = None
+    status: str | None = None
+    runs: tuple[CheckRun, ...] = ()
+    attempts: int = 0
+    note: str | None = None
+    started_at: datetime | None = None
+    stopped_at: datetime | None = None
+    elapsed_ms: float | None = None
+    error_group_ids: tuple[str, ...] = ()
+
+    @property
+    def title(self) -> str:
+        return self.name or f"{self.kind.value} session {self.id}"
+
+    @classmethod
+    def from_api(
+        cls, kind: SessionKind, session_id: str, body: Mapping[str, Any], *, finished: bool
+    ) -> Session:
+        """Build from a completion (finished=True) or GET (partial) body."""
+        status = body.get("status")
+        outcome, note = session_status_outcome(status)
+        if finished and outcome is Outcome.INCOMPLETE:
+            outcome, note = Outcome.ERROR, f"completion returned running status {status!r}"
+        raw_results = body.get("results")
+        results = [r for r in raw_results if isinstance(r, Mapping)] if isinstance(
+            raw_results, list
+        ) else []
+        runs: list[CheckRun] = []
+        attempts = 0
+        notes = [note] if note else []
+        retries: dict[tuple[str | None, str | None], int] = {}
+        for result in results:
+            if result.get("resultType") == "ATTEMPT":
+                attempts += 1
+                key = (_str(result.get("checkId")) or _str(result.get("name")),
+                       _str(result.get("runLocation")))
+                retries[key] = retries.get(key, 0) + 1
+        for result in results:
+            rtype = result.get("resultType")
+            if kind is SessionKind.TEST:
+                if rtype not in ("FINAL", "PENDING", None):
+                    continue
+                run_outcome, run_note = test_result_outcome(result)
+                if rtype == "PENDING" and run_outcome is not Outcome.INCOMPLETE:
+                    run_outcome = Outcome.INCOMPLETE
+                if run_note:
+                    notes.append(run_note)
+            else:
+                if rtype not in ("FINAL", None):
+                    continue
+                run_outcome = check_result_outcome(result)
+            runs.append(_run_from_api(kind, result, run_outcome, retries))
+        name = _str(body.get("name"))
+        link = _str(body.get("testSessionLink" if kind is SessionKind.TEST else "checkSessionLink"))
+        if kind is SessionKind.TEST and outcome is Outcome.PASSED and any(
+            r.outcome is Outcome.DEGRADED for r in runs
+        ):
+            outcome = Outcome.DEGRADED
+        if not runs:
+            runs.append(
+                CheckRun(
+                    result_id=session_id,
+                    name=name or f"{kind.value} session {session_id}",
+                    outcome=outcome,
+                    check_type=_str(body.get("checkType")),
+                    check_id=_str(body.get("checkId")),
+                    location=", ".join(_strs(body.get("runLocations"))) or None,
+                    link=link,
+                    duration_s=_elapsed_s(body),
+                    stands_for_session=True,
+                )
+            )
+        return cls(
+            kind=kind,
+            id=session_id,
+            outcome=outcome,
+            name=name,
+            link=link,
+            status=status if isinstance(status, str) else None,
+            runs=tuple(runs),
+            attempts=attempts,
+            note="; ".join(dict.fromkeys(notes)) or None,
+            started_at=parse_time(body.get("startedAt")),
+            stopped_at=parse_time(body.get("stoppedAt")),
+            elapsed_ms=_number(body.get("timeElapsed")),
+            error_group_ids=_ids(body.get("errorGroupIds")),
+        )
+
+    @classmethod
+    def unreadable(
+        cls, kind: SessionKind, session_id: str, message: str, *, outcome: Outcome = Outcome.ERROR
+    ) -> Session:
+        """A session the gate could not read (error) or that never finished (incomplete)."""
+        return cls(
+            kind=kind,
+            id=session_id,
+            outcome=outcome,
+            note=message,
+            runs=(
+                CheckRun(
+                    result_id=session_id,
+                    name=f"{kind.value} session {session_id}",
+                    outcome=outcome,
+                    reason=message,
+                    stands_for_session=True,
+                ),
+            ),
+        )
+
+    def as_incomplete(self, note: str) -> Session:
+        """This (partial) session marked incomplete at the deadline: unfinished runs too."""
+        runs = tuple(
+            dataclasses.replace(r, outcome=Outcome.INCOMPLETE)
+            if r.stands_for_session
+            else r
+            for r in self.runs
+        )
+        return dataclasses.replace(self, outcome=Outcome.INCOMPLETE, runs=runs, note=note)
+
+    def with_runs(self, runs: Iterable[CheckRun]) -> Session:
+        return dataclasses.replace(self, runs=tuple(runs))
+
+
+def _strs(value: Any) -> list[str]:
+    return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+
+def _elapsed_s(body: Mapping[str, Any]) -> float | None:
+    started, stopped = parse_time(body.get("startedAt")), parse_time(body.get("stoppedAt"))
+    if started and stopped:
+        return max((stopped - started).total_seconds(), 0.0)
+    elapsed = _number(body.get("timeElapsed"))
+    return elapsed / 1000 if elapsed is not None else None
+
+
+def _run_from_api(
+    kind: SessionKind,
+    result: Mapping[str, Any],
+    outcome: Outcome,
+    retries: Mapping[tuple[str | None, str | None], int],
+) -> CheckRun:
+    id_field = "testSessionResultId" if kind is SessionKind.TEST else "checkResultId"
+    link_field = "testSessionResultLink" if kind is SessionKind.TEST else "checkResultLink"
+    name = _str(result.get("name")) or _str(result.get("checkId")) or "(unnamed check)"
+    location = _str(result.get("runLocation"))
+    key = (_str(result.get("checkId")) or _str(result.get("name")), location)
+    attempts = result.get("attempts")
+    retry_count = retries.get(key, 0)
+    if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 1:
+        retry_count = max(retry_count, attempts - 1)
+    return CheckRun(
+        result_id=_str(result.get(id_field)) or _str(result.get("id")) or "",
+        name=name,
+        outcome=outcome,
+        check_type=_str(result.get("checkType")),
+        check_id=_str(result.get("checkId")),
+        location=location,
+        link=_str(result.get(link_field)),
+        response_time_ms=_number(result.get("responseTime")),
+        duration_s=_elapsed_s(result) if result.get("startedAt") else None,
+        retries=retry_count,
+        error_group_ids=_ids(result.get("errorGroupIds")),
+    )

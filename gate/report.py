@@ -1,0 +1,82 @@
+"""The one report model every output is rendered from."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import datetime
+
+from gate import __version__
+from gate.model import CheckRun, Session
+from gate.verdict import Verdict
+
+
+@dataclasses.dataclass(frozen=True)
+class RunInfo:
+    """Where and when the gate ran (from the GitHub runner's env when there is one)."""
+
+    started_at: datetime
+    finished_at: datetime
+    repository: str | None = None
+    sha: str | None = None
+    ref: str | None = None
+    workflow: str | None = None
+    job: str | None = None
+    run_id: str | None = None
+    run_url: str | None = None
+    server_url: str | None = None
+    event: str | None = None
+    gate_version: str = __version__
+
+    @classmethod
+    def from_environ(
+        cls, environ: Mapping[str, str], started_at: datetime, finished_at: datetime
+    ) -> RunInfo:
+        def get(name: str) -> str | None:
+            return environ.get(name) or None
+
+        server = get("GITHUB_SERVER_URL")
+        repo = get("GITHUB_REPOSITORY")
+        run_id = get("GITHUB_RUN_ID")
+        run_url = f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else None
+        return cls(
+            started_at=started_at,
+            finished_at=finished_at,
+            repository=repo,
+            sha=get("GITHUB_SHA"),
+            ref=get("GITHUB_REF"),
+            workflow=get("GITHUB_WORKFLOW"),
+            job=get("GITHUB_JOB"),
+            run_id=run_id,
+            run_url=run_url,
+            server_url=server,
+            event=get("GITHUB_EVENT_NAME"),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryEntry:
+    """One earlier verdict of the same comment key, kept in the PR comment."""
+
+    time: str
+    result: str
+    total: int
+    failing: int
+    commit: str | None = None
+    run_url: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Report:
+    """Sessions in the order given, the verdict, and the run they belong to."""
+
+    sessions: tuple[Session, ...]
+    verdict: Verdict
+    run: RunInfo
+    comment_key: str = "checkly-gate"
+    warnings: tuple[str, ...] = ()
+    interrupted: str | None = None
+
+    @property
+    def runs(self) -> list[tuple[Session, CheckRun]]:
+        return [(s, r) for s in self.sessions for r in s.runs]
