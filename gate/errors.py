@@ -15,6 +15,8 @@ Expected per-session problems (404, 400, a deadline) are *not* exceptions: they 
 
 from __future__ import annotations
 
+import signal
+
 EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -97,8 +99,6 @@ class Interrupted(GateError):
     """The run was cancelled by SIGINT (130) or SIGTERM (143)."""
 
     def __init__(self, signum: int) -> None:
-        import signal
-
         self.signum = signum
         self.exit_code = EXIT_SIGTERM if signum == signal.SIGTERM else EXIT_SIGINT
         super().__init__(f"interrupted by {signal.Signals(signum).name}")

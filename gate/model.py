@@ -187,9 +187,11 @@ class Session:
         if finished and outcome is Outcome.INCOMPLETE:
             outcome, note = Outcome.ERROR, f"completion returned running status {status!r}"
         raw_results = body.get("results")
-        results = [r for r in raw_results if isinstance(r, Mapping)] if isinstance(
-            raw_results, list
-        ) else []
+        results = (
+            [r for r in raw_results if isinstance(r, Mapping)]
+            if isinstance(raw_results, list)
+            else []
+        )
         runs: list[CheckRun] = []
         attempts = 0
         notes = [note] if note else []
@@ -197,8 +199,10 @@ class Session:
         for result in results:
             if result.get("resultType") == "ATTEMPT":
                 attempts += 1
-                key = (_str(result.get("checkId")) or _str(result.get("name")),
-                       _str(result.get("runLocation")))
+                key = (
+                    _str(result.get("checkId")) or _str(result.get("name")),
+                    _str(result.get("runLocation")),
+                )
                 retries[key] = retries.get(key, 0) + 1
         for result in results:
             rtype = result.get("resultType")
@@ -217,8 +221,10 @@ class Session:
             runs.append(_run_from_api(kind, result, run_outcome, retries))
         name = _str(body.get("name"))
         link = _str(body.get("testSessionLink" if kind is SessionKind.TEST else "checkSessionLink"))
-        if kind is SessionKind.TEST and outcome is Outcome.PASSED and any(
-            r.outcome is Outcome.DEGRADED for r in runs
+        if (
+            kind is SessionKind.TEST
+            and outcome is Outcome.PASSED
+            and any(r.outcome is Outcome.DEGRADED for r in runs)
         ):
             outcome = Outcome.DEGRADED
         if not runs:
@@ -275,9 +281,7 @@ class Session:
     def as_incomplete(self, note: str) -> Session:
         """This (partial) session marked incomplete at the deadline: unfinished runs too."""
         runs = tuple(
-            dataclasses.replace(r, outcome=Outcome.INCOMPLETE)
-            if r.stands_for_session
-            else r
+            dataclasses.replace(r, outcome=Outcome.INCOMPLETE) if r.stands_for_session else r
             for r in self.runs
         )
         return dataclasses.replace(self, outcome=Outcome.INCOMPLETE, runs=runs, note=note)

@@ -1,0 +1,269 @@
+"""The Checkly Public API client: one `requests` session per thread, retries, HTTP status → errors.
+
+Every request carries `Authorization: Bearer <key>`, `X-Checkly-Account` and the gate's
+User-Agent. Status codes are turned into exceptions in one place (`_check`):
+
+    401/403          → gate.errors.CredentialsRejected (stops the run, exit 3)
+    400/404/other 4xx → ApiError (that session's outcome becomes `error`)
+    408              → "still running" (completion endpoints only; `completion()` returns None)
+    429, 5xx, resets, read timeouts → retried with back-off until the deadline, then Unreachable
+
+The client never sleeps past the deadline it is given, and every sleep ends early when the
+run is cancelled.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+
+from gate import USER_AGENT
+from gate.errors import CredentialsRejected
+from gate.model import CheckRun, Session, SessionKind
+
+CONNECT_TIMEOUT = 5.0
+READ_SLACK = 5.0  # how much longer than maxWaitSeconds a long-poll may take to answer
+PLAIN_READ_TIMEOUT = 20.0
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 10.0
+RETRYABLE = frozenset({429, 500, 502, 503, 504})
+
+
+class ApiError(Exception):
+    """Checkly answered with a client error for this request (400, 404, ...)."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        self.message = message
+        super().__init__(f"HTTP {status}: {message}")
+
+
+class Unreachable(Exception):
+    """No usable answer before the deadline (5xx, 429, resets, timeouts); `last` says the last."""
+
+    def __init__(self, last: str) -> None:
+        self.last = last
+        super().__init__(f"no answer from Checkly before the deadline (last: {last})")
+
+
+class RateLimiter:
+    """A token bucket shared by all threads: at most `capacity + rate*60` requests per minute.
+
+    The defaults (burst 300, then 5 per second) keep the gate under Checkly's 600 requests
+    per 60 s on any window.
+    """
+
+    def __init__(
+        self,
+        capacity: float = 300.0,
+        rate: float = 5.0,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.capacity = capacity
+        self.rate = rate
+        self._clock = clock
+        self._tokens = capacity
+        self._stamp = clock()
+        self._lock = threading.Lock()
+
+    def delay(self) -> float:
+        """Take a token; return how long to wait before using it (0 when one was there)."""
+        with self._lock:
+            now = self._clock()
+            self._tokens = min(self.capacity, self._tokens + (now - self._stamp) * self.rate)
+            self._stamp = now
+            self._tokens -= 1
+            return 0.0 if self._tokens >= 0 else -self._tokens / self.rate
+
+
+def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date (RFC 9110)."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when is None:
+        return None
+    current = time.time() if now is None else now
+    return max(when.timestamp() - current, 0.0)
+
+
+def api_message(response: requests.Response) -> str:
+    """The API's error message from an ApiError body, else the reason phrase."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, Mapping):
+        message = body.get("message") or body.get("error")
+        if isinstance(message, str) and message:
+            return message[:500]
+    return response.reason or f"HTTP {response.status_code}"
+
+
+class ChecklyClient:
+    """Talks to the Checkly Public API; safe to share between threads."""
+
+    def __init__(
+        self,
+        api_url: str,
+        api_key: str,
+        account_id: str | None,
+        *,
+        cancel: threading.Event | None = None,
+        limiter: RateLimiter | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.api_url = api_url.rstrip("/")
+        self._api_key = api_key
+        self.account_id = account_id
+        self.cancel = cancel or threading.Event()
+        self.cancel_reason = ""
+        self.limiter = limiter or RateLimiter()
+        self.clock = clock
+        self._local = threading.local()
+        self._count_lock = threading.Lock()
+        self.requests_sent = 0
+
+    def __repr__(self) -> str:
+        return f"ChecklyClient(api_url={self.api_url!r}, account_id={self.account_id!r})"
+
+    def _session(self) -> requests.Session:
+        session: requests.Session | None = getattr(self._local, "session", None)
+        if session is None:
+            session = requests.Session()
+            session.headers["User-Agent"] = USER_AGENT
+            session.headers["Accept"] = "application/json"
+            session.headers["Authorization"] = f"Bearer {self._api_key}"
+            if self.account_id:
+                session.headers["X-Checkly-Account"] = self.account_id
+            self._local.session = session
+        return session
+
+    def _sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.cancel.wait(seconds)
+
+    # -- the one place where HTTP becomes Python ------------------------------------------
+    def _check(self, response: requests.Response, *, long_poll: bool) -> dict[str, Any] | None:
+        status = response.status_code
+        if status in (401, 403):
+            raise CredentialsRejected(status, api_message(response), self.account_id)
+        if status == 408 and long_poll:
+            return None
+        if 200 <= status < 300:
+            try:
+                body = response.json()
+            except (ValueError, json.JSONDecodeError) as exc:
+                raise _Retryable(f"HTTP {status} with a body that is not JSON") from exc
+            if not isinstance(body, dict):
+                raise _Retryable(f"HTTP {status} with a JSON body that is not an object")
+            return body
+        if status in RETRYABLE or status == 408:
+            delay = retry_after_seconds(response.headers.get("Retry-After"))
+            raise _Retryable(f"HTTP {status}: {api_message(response)}", delay)
+        raise ApiError(status, api_message(response))
+
+    def get(
+        self,
+        path: str,
+        deadline: float,
+        *,
+        params: Mapping[str, str] | None = None,
+        long_poll_s: float | None = None,
+    ) -> dict[str, Any] | None:
+        """GET `path`, retrying transient failures until `deadline`.
+
+        Returns the JSON body, or None for a long-poll 408 ("still running").
+        """
+        attempt = 0
+        while True:
+            if self.cancel.is_set():
+                raise Unreachable("cancelled")
+            self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
+            left = deadline - self.clock()
+            read = (long_poll_s + READ_SLACK) if long_poll_s is not None else PLAIN_READ_TIMEOUT
+            read = max(min(read, left + READ_SLACK), 1.0)
+            try:
+                with self._count_lock:
+                    self.requests_sent += 1
+                response = self._session().get(
+                    self.api_url + path, params=params, timeout=(CONNECT_TIMEOUT, read)
+                )
+                try:
+                    return self._check(response, long_poll=long_poll_s is not None)
+                finally:
+                    response.close()
+            except _Retryable as exc:
+                last, delay = exc.what, exc.delay
+            except requests.exceptions.RequestException as exc:
+                last, delay = _describe(exc), None
+            attempt += 1
+            if delay is None:
+                delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+                delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
+            if self.clock() + delay >= deadline:
+                raise Unreachable(last)
+            self._sleep(delay)
+
+    # -- endpoints -----------------------------------------------------------------------
+    def completion(
+        self, kind: SessionKind, session_id: str, max_wait: float, deadline: float
+    ) -> dict[str, Any] | None:
+        """One long-poll: the completed session, or None while it is still running."""
+        if kind is SessionKind.TEST:
+            path = f"/v1/test-sessions/{session_id}/completion"
+            wait = f"{max(max_wait, 1.0):g}"
+        else:
+            path = f"/v2/check-sessions/{session_id}/completion"
+            wait = str(max(int(max_wait), 1))
+        return self.get(path, deadline, params={"maxWaitSeconds": wait}, long_poll_s=float(wait))
+
+    def session(self, kind: SessionKind, session_id: str, deadline: float) -> dict[str, Any]:
+        """The session as it is now (partial results while it runs)."""
+        prefix = "/v1/test-sessions/" if kind is SessionKind.TEST else "/v2/check-sessions/"
+        return self.get(prefix + session_id, deadline) or {}
+
+    def get_result_detail(self, session: Session, run: CheckRun, deadline: float) -> dict[str, Any]:
+        if session.kind is SessionKind.TEST:
+            path = f"/v1/test-sessions/{session.id}/results/{run.result_id}"
+        else:
+            path = f"/v1/check-results/{run.check_id}/{run.result_id}"
+        return self.get(path, deadline) or {}
+
+    def get_error_group(self, kind: SessionKind, group_id: str, deadline: float) -> dict[str, Any]:
+        prefix = (
+            "/v1/test-session-error-groups/" if kind is SessionKind.TEST else "/v1/error-groups/"
+        )
+        return self.get(prefix + group_id, deadline) or {}
+
+
+class _Retryable(Exception):
+    def __init__(self, what: str, delay: float | None = None) -> None:
+        self.what = what
+        self.delay = delay
+        super().__init__(what)
+
+
+def _describe(exc: requests.exceptions.RequestException) -> str:
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "read timed out"
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return "connect timed out"
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return "connection failed (refused or reset)"
+    return type(exc).__name__

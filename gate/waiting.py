@@ -1,0 +1,215 @@
+"""Waiting for sessions (SPEC §3): a plain deadline-driven loop per session, run concurrently.
+
+`wait_for_session` is the whole algorithm for one session; `wait_all` runs one daemon thread
+per session (so a cancelled run can exit at once, without joining long-polls), returns the
+sessions in the order given, prints progress, and stops early on a signal or on credentials
+being refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from gate.checkly import ApiError, ChecklyClient, Unreachable
+from gate.errors import CredentialsRejected
+from gate.model import Outcome, Session, SessionKind
+
+FINAL_READ_GRACE = 5.0  # the one last read after the deadline may take this long
+
+
+class Ref(Protocol):
+    @property
+    def kind(self) -> SessionKind: ...
+
+    @property
+    def id(self) -> str: ...
+
+
+@dataclasses.dataclass
+class Progress:
+    """What the waiter reports while it waits."""
+
+    say: Callable[[str], None]
+    interval: float = 30.0
+
+
+@dataclasses.dataclass
+class WaitResult:
+    """Sessions in input order; `reached` tells whether Checkly answered at all."""
+
+    sessions: list[Session]
+    reached: bool
+    credentials: CredentialsRejected | None = None
+    interrupted: bool = False
+
+
+class _Tracker:
+    def __init__(self) -> None:
+        self.reached = False
+
+
+def wait_for_session(
+    client: ChecklyClient,
+    ref: Ref,
+    deadline: float,
+    max_wait: int,
+    *,
+    on_link: Callable[[Session], None] | None = None,
+    tracker: _Tracker | None = None,
+) -> Session:
+    """Long-poll one session until it completes or the deadline; never raises but for 401/403."""
+    tracker = tracker or _Tracker()
+    clock = client.clock
+    try:
+        first = Session.from_api(
+            ref.kind, ref.id, client.session(ref.kind, ref.id, deadline), finished=False
+        )
+        tracker.reached = True
+        if on_link:
+            on_link(first)
+        if first.outcome is not Outcome.INCOMPLETE:
+            return first  # already finished: no need to wait
+        while not client.cancel.is_set():
+            left = deadline - clock()
+            if left <= 0:
+                break
+            wait = max(1.0, min(float(max_wait), left))
+            if ref.kind is SessionKind.CHECK:
+                wait = float(max(1, int(wait)))
+            body = client.completion(ref.kind, ref.id, wait, deadline)
+            tracker.reached = True
+            if body is not None:
+                return Session.from_api(ref.kind, ref.id, body, finished=True)
+    except ApiError as exc:
+        tracker.reached = True
+        return Session.unreadable(ref.kind, ref.id, f"Checkly answered {exc}")
+    except Unreachable as exc:
+        if client.cancel.is_set():
+            return _interrupted(client, ref)
+        return _last_read(client, ref, deadline, f"Checkly gave no answer: {exc.last}", tracker)
+    if client.cancel.is_set():
+        return _interrupted(client, ref)
+    return _last_read(client, ref, deadline, "the gate's timeout came first", tracker)
+
+
+def _interrupted(client: ChecklyClient, ref: Ref) -> Session:
+    return Session.unreadable(
+        ref.kind,
+        ref.id,
+        client.cancel_reason or "the run was stopped before this session finished",
+        outcome=Outcome.INCOMPLETE,
+    )
+
+
+def _last_read(
+    client: ChecklyClient, ref: Ref, deadline: float, why: str, tracker: _Tracker
+) -> Session:
+    """At the deadline: read once more without waiting; finished, or incomplete with partials."""
+    try:
+        body = client.session(ref.kind, ref.id, max(deadline, client.clock()) + FINAL_READ_GRACE)
+    except ApiError as exc:
+        tracker.reached = True
+        return Session.unreadable(ref.kind, ref.id, f"Checkly answered {exc}")
+    except Unreachable as exc:
+        return Session.unreadable(
+            ref.kind, ref.id, f"{why}; last read failed: {exc.last}", outcome=Outcome.INCOMPLETE
+        )
+    tracker.reached = True
+    partial = Session.from_api(ref.kind, ref.id, body, finished=False)
+    if partial.outcome is not Outcome.INCOMPLETE:
+        return partial  # it had just finished
+    return partial.as_incomplete(f"still running when {why}; partial results shown")
+
+
+def wait_all(
+    client: ChecklyClient,
+    refs: Sequence[Ref],
+    timeout_s: float,
+    max_wait: int,
+    *,
+    progress: Progress,
+    on_link: Callable[[Session], None] | None = None,
+    interrupted: Callable[[], bool] = lambda: False,
+) -> WaitResult:
+    """Await every session at once; results in input order, whatever happened to each."""
+    clock = client.clock
+    start = clock()
+    deadline = start + timeout_s
+    results: list[Session | None] = [None] * len(refs)
+    trackers = [_Tracker() for _ in refs]
+    wake = threading.Event()
+    lock = threading.Lock()
+    credentials: list[CredentialsRejected] = []
+
+    def work(index: int, ref: Ref) -> None:
+        try:
+            session = wait_for_session(
+                client, ref, deadline, max_wait, on_link=on_link, tracker=trackers[index]
+            )
+        except CredentialsRejected as exc:
+            with lock:
+                credentials.append(exc)
+            client.cancel_reason = "not awaited: Checkly refused the credentials"
+            client.cancel.set()
+            session = Session.unreadable(ref.kind, ref.id, str(exc))
+        except Exception as exc:  # a bug must not lose the session
+            session = Session.unreadable(ref.kind, ref.id, f"internal error: {exc!r}")
+        with lock:
+            results[index] = session
+        wake.set()
+
+    for index, ref in enumerate(refs):
+        threading.Thread(
+            target=work, args=(index, ref), name=f"wait-{ref.id[:8]}", daemon=True
+        ).start()
+
+    next_progress = start + progress.interval
+    was_interrupted = False
+    while True:
+        with lock:
+            done = sum(r is not None for r in results)
+        if done == len(refs) or credentials:
+            break
+        if interrupted():
+            was_interrupted = True
+            client.cancel_reason = "the run was interrupted before this session finished"
+            client.cancel.set()
+            break
+        now = clock()
+        if now >= next_progress:
+            progress.say(_progress_line(done, len(refs), now - start, deadline - now))
+            next_progress = now + progress.interval
+        wake.wait(min(0.1, max(next_progress - now, 0.01)))
+        wake.clear()
+
+    with lock:
+        final = [
+            r if r is not None else _interrupted(client, ref)
+            for r, ref in zip(results, refs, strict=True)
+        ]
+    return WaitResult(
+        sessions=final,
+        reached=any(t.reached for t in trackers),
+        credentials=credentials[0] if credentials else None,
+        interrupted=was_interrupted,
+    )
+
+
+def _progress_line(done: int, total: int, elapsed: float, left: float) -> str:
+    return (
+        f"Waiting: {done}/{total} sessions done, {format_seconds(elapsed)} elapsed, "
+        f"{format_seconds(max(left, 0.0))} left"
+    )
+
+
+def format_seconds(seconds: float) -> str:
+    """90.4 → '1m30s'; 3725 → '1h2m5s'; 4.2 → '4s'."""
+    whole = round(seconds)
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
+    parts.append(f"{secs}s" if secs or not (hours or minutes) else "")
+    return "".join(parts)
