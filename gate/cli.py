@@ -1,0 +1,268 @@
+"""The command line: parse, build the config, run, and the one place exceptions become exits."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from types import FrameType
+from typing import TextIO
+
+from gate import __version__
+from gate.checkly import ChecklyClient
+from gate.config import Config, load_config
+from gate.console import annotate, outputs, print_report
+from gate.details import explain_failures
+from gate.errors import (
+    EXIT_FAILED,
+    EXIT_NO_VERDICT,
+    EXIT_PASSED,
+    ApiUnreachable,
+    GateError,
+    Interrupted,
+    NoVerdict,
+)
+from gate.json_report import write_json
+from gate.junit import write_junit
+from gate.model import Session
+from gate.render import Templates, load_templates, render_comment, render_summary
+from gate.report import HistoryEntry, Report, RunInfo
+from gate.verdict import decide
+from gate.waiting import Progress, wait_all
+from gate.workflow import Runner, neutralize
+
+SECRET_ENV = (
+    "INPUT_API-KEY",
+    "INPUT_API_KEY",
+    "CHECKLY_API_KEY",
+    "INPUT_GITHUB-TOKEN",
+    "INPUT_GITHUB_TOKEN",
+    "GITHUB_TOKEN",
+)
+DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
+
+
+class Signals:
+    """Turns SIGINT/SIGTERM into a flag the waiter polls (handlers must not block)."""
+
+    def __init__(self) -> None:
+        self.signum: int | None = None
+        self._previous: dict[int, object] = {}
+
+    def install(self) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            self._previous[signum] = signal.signal(signum, self._handle)
+
+    def restore(self) -> None:
+        for signum, handler in self._previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.signum is None:
+            self.signum = signum
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    out: TextIO | None = None,
+) -> int:
+    """Run the gate; return the exit code (SPEC §6)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    env = dict(os.environ if environ is None else environ)
+    stream = out or sys.stdout
+    if args and args[0] == "demo":
+        from gate.demo import run_demo  # noqa: PLC0415 - the simulator is only for the demo
+
+        return run_demo(args[1:], stream)
+    runner = Runner(env, stream)
+    runner.mask(env[name] for name in SECRET_ENV if env.get(name))
+    try:
+        config = load_config(args, env, cwd=Path.cwd())
+        runner.mask(config.secrets())
+        templates = load_templates(config.summary_template, config.comment_template)
+        return run(config, templates, runner, env)
+    except SystemExit as exc:  # argparse: --help, --version, usage errors
+        return int(exc.code or 0) if isinstance(exc.code, int) else 2
+    except GateError as exc:
+        runner.error(exc.diagnostics(), title="checkly-gate")
+        return exc.exit_code
+    except Exception as exc:
+        runner.error(
+            f"internal error: {type(exc).__name__}: {exc}. This is a bug in checkly-gate "
+            f"{__version__}; please report it with this log.",
+            title="checkly-gate bug",
+        )
+        return EXIT_NO_VERDICT
+
+
+def run(
+    config: Config,
+    templates: Templates,
+    runner: Runner,
+    environ: Mapping[str, str],
+    *,
+    client: ChecklyClient | None = None,
+    progress_interval: float = 30.0,
+    signals: Signals | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    on_report: Callable[[Report], None] | None = None,
+) -> int:
+    """Wait, decide, report. The glue: every collaborator can be passed in."""
+    started = datetime.now(UTC)
+    signals = signals or Signals()
+    signals.install()
+    try:
+        client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        start = clock()
+        seen_links: set[str] = set()
+
+        def on_link(session: Session) -> None:
+            if session.link and session.id not in seen_links:
+                seen_links.add(session.id)
+                runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
+
+        count = len(config.sessions)
+        runner.say(
+            f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
+            f"(timeout {config.timeout_s:g}s) at {config.api_url}"
+        )
+        waited = wait_all(
+            client,
+            config.sessions,
+            config.timeout_s,
+            config.max_wait_seconds,
+            progress=Progress(say=runner.say, interval=progress_interval),
+            on_link=on_link,
+            interrupted=lambda: signals.signum is not None,
+        )
+        sessions = waited.sessions
+        warnings: list[str] = []
+        if not waited.interrupted and waited.credentials is None:
+            deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
+            explained, notes = explain_failures(
+                sessions, client, config.thresholds, deadline=deadline
+            )
+            sessions, warnings = list(explained), list(notes)
+        verdict = decide(sessions, config.thresholds)
+        report = Report(
+            sessions=tuple(sessions),
+            verdict=verdict,
+            run=RunInfo.from_environ(environ, started, datetime.now(UTC)),
+            comment_key=config.comment_key,
+            warnings=tuple(warnings),
+            interrupted=signal.Signals(signals.signum).name if signals.signum else None,
+        )
+        if on_report is not None:
+            on_report(report)
+        comment_url, problems = write_reports(
+            report,
+            config,
+            templates=templates,
+            runner=runner,
+            environ=environ,
+            interrupted=waited.interrupted,
+        )
+        runner.set_outputs(
+            outputs(report, comment_url, str(config.json_file) if config.json_file else None)
+        )
+        if problems:
+            raise NoVerdict("could not write every report: " + "; ".join(problems))
+        if signals.signum is not None:
+            raise Interrupted(signals.signum)
+        if waited.credentials is not None:
+            raise waited.credentials
+        if not waited.reached:
+            raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
+        return EXIT_PASSED if verdict.passed else EXIT_FAILED
+    finally:
+        signals.restore()
+
+
+def write_reports(
+    report: Report,
+    config: Config,
+    *,
+    templates: Templates,
+    runner: Runner,
+    environ: Mapping[str, str],
+    interrupted: bool,
+) -> tuple[str | None, list[str]]:
+    """Console, summary, files, annotations and the PR comment.
+
+    Returns the comment URL and the reports that could not be written (each one is tried).
+    """
+    print_report(report, runner)
+    annotate(report, runner)
+    summary = render_summary(report, templates)
+    problems: list[str] = []
+    writers: list[tuple[str, Path | None, Callable[[Path], None]]] = [
+        ("summary-file", config.summary_file, lambda p: _write_text(p, summary)),
+        ("junit-file", config.junit_file, lambda p: write_junit(report, p)),
+        ("json-file", config.json_file, lambda p: write_json(report, p)),
+    ]
+    if config.job_summary and environ.get("GITHUB_STEP_SUMMARY"):
+        writers.insert(
+            0,
+            ("job summary", Path(environ["GITHUB_STEP_SUMMARY"]), runner.write_summary_to(summary)),
+        )
+    for what, path, write in writers:
+        if path is None:
+            continue
+        try:
+            write(path)
+        except OSError as exc:
+            problems.append(f"{what} {path}: {exc.strerror or exc}")
+            runner.error(f"could not write the {what} to {path}: {exc.strerror or exc}")
+        else:
+            runner.say(f"Wrote the {what}: {path}")
+    if interrupted or config.pr_comment == "never":
+        return None, problems
+    return _comment(report, config, templates, runner, environ), problems
+
+
+def _comment(
+    report: Report,
+    config: Config,
+    templates: Templates,
+    runner: Runner,
+    environ: Mapping[str, str],
+) -> str | None:
+    from gate.pr_comment import marker_for, upsert_comment  # noqa: PLC0415 - lazy PyGithub
+
+    marker = marker_for(config.comment_key)
+    entry = HistoryEntry(
+        time=report.run.finished_at.strftime("%Y-%m-%d %H:%M UTC"),
+        result=report.verdict.result,
+        total=report.verdict.total,
+        failing=report.verdict.failing,
+        commit=report.run.sha,
+        run_url=report.run.run_url,
+    )
+    result = upsert_comment(
+        token=config.github_token,
+        mode=config.pr_comment,
+        key=config.comment_key,
+        gate_failed=not report.verdict.passed,
+        environ=environ,
+        render=lambda history: render_comment(report, templates, marker=marker, history=history),
+        entry=entry,
+        pr_override=config.pr_number,
+    )
+    if result.notice:
+        runner.notice(result.notice, getattr(result, "level", "notice"))
+    if result.url:
+        runner.say(f"PR comment {result.action}: {result.url}")
+    return result.url
+
+
+def _write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")

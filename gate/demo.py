@@ -1,0 +1,73 @@
+"""`checkly-gate demo`: the real gate (threads, HTTP, templates) against the embedded simulator."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from gate.cli import run
+from gate.config import load_config
+from gate.errors import EXIT_FAILED, EXIT_PASSED, GateError
+from gate.model import SessionKind
+from gate.pr_comment import marker_for
+from gate.render import load_templates, render_comment
+from gate.report import Report
+from gate.simulator import Simulator, demo_sessions
+from gate.workflow import Runner
+
+
+def run_demo(args: Sequence[str], out: TextIO) -> int:
+    """Serve sample sessions on 127.0.0.1, run the gate on them, say where the reports went.
+
+    Exits 0 when the gate ran as it should (whatever its verdict), else the gate's exit code.
+    """
+    parser = argparse.ArgumentParser(prog="checkly-gate demo", description=run_demo.__doc__)
+    parser.add_argument("--output-dir", default="demo-output", type=Path)
+    parser.add_argument("--timeout", default="2m")
+    options = parser.parse_args(list(args))
+    folder: Path = options.output_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    sessions = demo_sessions()
+    with Simulator(sessions) as sim:
+        ids = {
+            kind: ",".join(s.id for s in sessions if s.kind == kind.value) for kind in SessionKind
+        }
+        argv = [
+            "--api-key", sim.api_key,
+            "--account-id", sim.account_id,
+            "--api-url", sim.url,
+            "--test-session-ids", ids[SessionKind.TEST],
+            "--check-session-ids", ids[SessionKind.CHECK],
+            "--timeout", options.timeout,
+            "--summary-file", str(folder / "summary.md"),
+            "--junit-file", str(folder / "junit.xml"),
+            "--json-file", str(folder / "report.json"),
+            "--pr-comment", "never",
+        ]  # fmt: skip
+        environ: dict[str, str] = {}
+        runner = Runner(environ, out)
+        runner.say(
+            f"checkly-gate demo: a Checkly API simulator is serving {len(sessions)} "
+            f"sample sessions at {sim.url}"
+        )
+        try:
+            config = load_config(argv, environ)
+            runner.mask(config.secrets())
+            templates = load_templates(None, None)
+
+            def preview(report: Report) -> None:
+                body = render_comment(report, templates, marker=marker_for("demo"))
+                (folder / "comment.md").write_text(body, encoding="utf-8")
+
+            code = run(config, templates, runner, environ, progress_interval=2.0, on_report=preview)
+        except GateError as exc:
+            runner.error(exc.diagnostics())
+            return exc.exit_code
+    runner.say("")
+    runner.say(f"The gate exited with {code} ({'passed' if code == EXIT_PASSED else 'failed'}).")
+    runner.say("Reports written:")
+    for name in ("summary.md", "comment.md", "junit.xml", "report.json"):
+        runner.say(f"  {folder / name}")
+    return EXIT_PASSED if code in (EXIT_PASSED, EXIT_FAILED) else code

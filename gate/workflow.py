@@ -1,0 +1,151 @@
+"""All GitHub runner I/O: workflow commands, escaping, masks, outputs, the step summary.
+
+Untrusted text (check names, messages from Checkly) goes through `neutralize` before it is
+printed, so it can never start a workflow command: the runner treats a line whose trimmed text
+starts with `::` as a command, and legacy `##[` anywhere in a line.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TextIO
+
+MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
+MAX_OUTPUT_BYTES = 64 * 1024
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def escape_data(value: str) -> str:
+    """Escape a workflow-command message (the runner decodes these back)."""
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(value: str) -> str:
+    """Escape a workflow-command property value (`title=...`)."""
+    return escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def neutralize(text: str) -> str:
+    """One safe line of untrusted text for the log: no newlines, no command prefixes."""
+    text = _CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    text = text.replace("##[", "##\u200b[")
+    text = text.replace("::", ":\u200b:")
+    return text
+
+
+def is_github(environ: Mapping[str, str]) -> bool:
+    return environ.get("GITHUB_ACTIONS") == "true"
+
+
+class Runner:
+    """Writes to the log and the runner's files; workflow commands only under GitHub."""
+
+    def __init__(self, environ: Mapping[str, str], out: TextIO) -> None:
+        self.environ = environ
+        self.out = out
+        self.github = is_github(environ)
+        self._secrets: list[str] = []
+
+    def scrub(self, text: str) -> str:
+        """Replace every known secret by `***` (a second line of defence after masking)."""
+        for secret in self._secrets:
+            text = text.replace(secret, "***")
+        return text
+
+    def say(self, line: str) -> None:
+        """A plain log line; callers pass untrusted parts through `neutralize`."""
+        self.out.write(self.scrub(line) + "\n")
+        self.out.flush()
+
+    def command(self, name: str, message: str, **properties: str) -> None:
+        if not self.github:
+            return
+        props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
+        self.say(f"::{name}{' ' + props if props else ''}::{escape_data(message)}")
+
+    def mask(self, secrets: Iterable[str]) -> None:
+        """`::add-mask::` every secret (each line of a multi-line one) first thing."""
+        for secret in secrets:
+            for line in secret.splitlines():
+                if len(line.strip()) >= 4 and line not in self._secrets:
+                    self.command("add-mask", line)
+                    self._secrets.append(line)
+
+    def error(self, message: str, title: str = "") -> None:
+        """An `::error::` under GitHub; otherwise a plain line."""
+        if self.github:
+            self.command("error", message, title=title)
+        else:
+            self.say(f"error: {neutralize(message)}")
+
+    def notice(self, message: str, level: str = "notice") -> None:
+        if self.github:
+            self.command(level, message)
+        else:
+            self.say(f"{level}: {neutralize(message)}")
+
+    def write_summary_to(self, markdown: str) -> Callable[[Path], None]:
+        """A writer appending `markdown` to the step summary file (the runner may share it)."""
+
+        def write(path: Path) -> None:
+            with open(path, "a", encoding="utf-8") as handle:
+                handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+
+        return write
+
+    def set_outputs(self, outputs: Mapping[str, str]) -> None:
+        path = self.environ.get("GITHUB_OUTPUT")
+        if not path:
+            return
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(format_outputs(outputs))
+
+
+def format_outputs(outputs: Mapping[str, str]) -> str:
+    """The GITHUB_OUTPUT file text: `name=value`, or a heredoc with a random delimiter."""
+    chunks = []
+    for name, value in outputs.items():
+        if "\n" in value or "\r" in value:
+            delimiter = f"ghadelimiter_{uuid.uuid4()}"
+            chunks.append(f"{name}<<{delimiter}\n{value}\n{delimiter}\n")
+        else:
+            chunks.append(f"{name}={value}\n")
+    return "".join(chunks)
+
+
+def parse_outputs(text: str) -> dict[str, str]:
+    """Read a GITHUB_OUTPUT file by the runner's rules (used by tests and the self-test)."""
+    result: dict[str, str] = {}
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        index += 1
+        if not line:
+            continue
+        heredoc = line.find("<<")
+        equals = line.find("=")
+        if equals >= 0 and (heredoc < 0 or equals < heredoc):
+            result[line[:equals]] = line[equals + 1 :]
+            continue
+        if heredoc < 0:
+            raise ValueError(f"invalid output line: {line!r}")
+        name, delimiter = line[:heredoc], line[heredoc + 2 :]
+        if not name or not delimiter:
+            raise ValueError(f"invalid heredoc line: {line!r}")
+        body: list[str] = []
+        while True:
+            if index >= len(lines):
+                raise ValueError(f"heredoc for {name!r} has no end delimiter")
+            current = lines[index]
+            index += 1
+            if current == delimiter:
+                break
+            body.append(current)
+        result[name] = "\n".join(body)
+    return result
