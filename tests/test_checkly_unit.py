@@ -1,0 +1,64 @@
+"""Unit tests: Retry-After parsing, the rate limiter, the client's repr."""
+
+from __future__ import annotations
+
+import email.utils
+
+import pytest
+
+from gate.checkly import ChecklyClient, RateLimiter, retry_after_seconds
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("2", 2.0), (" 0.5 ", 0.5), ("-3", 0.0), ("", None), (None, None), ("soon", None)],
+)
+def test_retry_after_seconds(value: str | None, expected: float | None) -> None:
+    assert retry_after_seconds(value) == expected
+
+
+def test_retry_after_http_date() -> None:
+    now = 1_800_000_000.0
+    header = email.utils.formatdate(now + 7, usegmt=True)
+    assert retry_after_seconds(header, now=now) == pytest.approx(7.0)
+    past = email.utils.formatdate(now - 60, usegmt=True)
+    assert retry_after_seconds(past, now=now) == 0.0
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_rate_limiter_allows_a_burst_then_paces() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(capacity=3, rate=1.0, clock=clock)
+    assert [limiter.delay() for _ in range(3)] == [0.0, 0.0, 0.0]
+    assert limiter.delay() == pytest.approx(1.0)
+    assert limiter.delay() == pytest.approx(2.0)
+    clock.now = 10.0
+    assert limiter.delay() == 0.0
+
+
+def test_rate_limiter_never_exceeds_600_in_any_minute() -> None:
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock)
+    sent: list[float] = []
+    # 2,000 requests asked for at once: each goes out after its delay.
+    for _ in range(2000):
+        sent.append(clock.now + limiter.delay())
+    sent.sort()
+    window_start = 0
+    for index, when in enumerate(sent):
+        while sent[window_start] <= when - 60:
+            window_start += 1
+        assert index - window_start + 1 <= 600
+
+
+def test_client_repr_hides_the_key() -> None:
+    client = ChecklyClient("https://api.example/", "super-secret-key", "acc")
+    assert "super-secret-key" not in repr(client)
+    assert client.api_url == "https://api.example"
