@@ -1,0 +1,232 @@
+"""The gate's options (SPEC §2), read once at the edge into a frozen, typed `Config`.
+
+Each option is looked up in this order; the first value that is not empty (or only
+whitespace) wins: the CLI flag (`--api-key`); `INPUT_<NAME>` with the hyphens kept
+(`INPUT_API-KEY`, as the GitHub runner passes inputs); the underscore form (`INPUT_API_KEY`);
+the conventional variable for the four options that have one (`CHECKLY_API_KEY`,
+`CHECKLY_ACCOUNT_ID`, `CHECKLY_API_URL`, `GITHUB_TOKEN`); the default. action.yml passes every
+input, so unset inputs arrive as empty `INPUT_*` variables and fall through.
+
+Every problem is collected and raised at once as `InvalidOptions`, each naming the option, the
+bad value and what is allowed. No message holds a secret's value.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from gate import __version__
+from gate.config_values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
+from gate.errors import InvalidOptions
+from gate.session_ids import SessionRef
+from gate.verdict import DEFAULT_FAIL_ON, Thresholds
+
+__all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
+
+
+@dataclasses.dataclass(frozen=True)
+class Option:
+    """One SPEC §2 option: its kebab-case name, help text, env fallbacks and default."""
+
+    name: str
+    help: str
+    default: str = ""
+    env: tuple[str, ...] = ()
+    metavar: str = "VALUE"
+
+    @property
+    def dest(self) -> str:
+        return self.name.replace("-", "_")
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("api-key", "Checkly API key (secret).", env=("CHECKLY_API_KEY",), metavar="KEY"),
+    Option("account-id", "Checkly account ID (UUID).", env=("CHECKLY_ACCOUNT_ID",), metavar="ID"),
+    Option("api-url", "API base URL.", DEFAULT_API_URL, ("CHECKLY_API_URL",), "URL"),
+    Option(
+        "test-session-ids",
+        "Test session IDs or links, separated by commas, spaces or newlines.",
+        metavar="IDS",
+    ),
+    Option(
+        "check-session-ids",
+        "Check session IDs or links, separated by commas, spaces or newlines.",
+        metavar="IDS",
+    ),
+    Option(
+        "session-files", "Files to read session IDs from, a path or glob per line.", metavar="FILES"
+    ),
+    Option("timeout", "Overall deadline: 90, 90s, 15m, 1h30m.", "10m", metavar="DURATION"),
+    Option("max-wait-seconds", "Long-poll window per request, 1-30.", "30", metavar="N"),
+    Option(
+        "fail-on",
+        "Outcomes that count as failing, or none.",
+        ",".join(sorted(DEFAULT_FAIL_ON, key=FAIL_ON_NAMES.index)),
+        metavar="OUTCOMES",
+    ),
+    Option("max-failures", "Failing check runs tolerated.", "0", metavar="N"),
+    Option("min-pass-rate", "Percent of check runs that must not fail.", "0", metavar="PERCENT"),
+    Option(
+        "job-summary",
+        "Write the job summary when GITHUB_STEP_SUMMARY is set.",
+        "true",
+        metavar="BOOL",
+    ),
+    Option("pr-comment", "always, on-failure or never.", "always", metavar="WHEN"),
+    Option(
+        "comment-key",
+        "Tells several gates on one PR apart.",
+        "$GITHUB_WORKFLOW/$GITHUB_JOB",
+        metavar="KEY",
+    ),
+    Option(
+        "github-token", "Token for the PR comment (secret).", env=("GITHUB_TOKEN",), metavar="TOKEN"
+    ),
+    Option("pr-number", "PR to comment on (default: from the event).", metavar="N"),
+    Option("summary-template", "jinja2 template for the job summary.", "built-in", metavar="PATH"),
+    Option("comment-template", "jinja2 template for the PR comment.", "built-in", metavar="PATH"),
+    Option("junit-file", "Write a JUnit XML report here.", metavar="PATH"),
+    Option("json-file", "Write the JSON report here.", metavar="PATH"),
+    Option("summary-file", "Also write the Markdown summary here.", metavar="PATH"),
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    """Everything the run needs, validated. Secrets are hidden from `repr`."""
+
+    api_key: str = dataclasses.field(repr=False)
+    account_id: str | None
+    api_url: str
+    sessions: tuple[SessionRef, ...]
+    timeout_s: float
+    max_wait_seconds: int
+    thresholds: Thresholds
+    job_summary: bool
+    pr_comment: str
+    comment_key: str
+    github_token: str | None = dataclasses.field(repr=False)
+    pr_number: int | None
+    summary_template: Path | None
+    comment_template: Path | None
+    junit_file: Path | None
+    json_file: Path | None
+    summary_file: Path | None
+
+    def secrets(self) -> list[str]:
+        """The non-empty secret values, to mask and to scan output for."""
+        return [s for s in (self.api_key, self.github_token) if s]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises InvalidOptions instead of exiting; the CLI turns it into exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InvalidOptions([message])
+
+
+DESCRIPTION = """\
+Wait for Checkly test and check sessions, explain the result, and pass or fail the build by
+your thresholds. Also: `checkly-gate demo` (no account or network needed).
+"""
+
+EPILOG = """\
+Every option can also come from the environment as INPUT_<NAME> with the hyphens kept, as the
+GitHub runner passes action inputs (INPUT_API-KEY), or with underscores (INPUT_API_KEY).
+api-key, account-id, api-url and github-token fall back to CHECKLY_API_KEY, CHECKLY_ACCOUNT_ID,
+CHECKLY_API_URL and GITHUB_TOKEN. A flag wins over the environment; empty means "not set".
+
+Exit codes: 0 gate passed, 1 gate failed, 2 invalid options, 3 no verdict possible,
+130/143 interrupted.
+
+Try it without an account: `checkly-gate demo` runs the real gate against a built-in Checkly
+API simulator on 127.0.0.1.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: one `--<option>` per SPEC §2 option, plus `--version`."""
+    parser = _Parser(
+        prog="checkly-gate",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    parser.add_argument("--version", action="version", version=f"checkly-gate {__version__}")
+    for option in OPTIONS:
+        notes = [f"env {name}" for name in option.env]
+        notes += [f"default {option.default}"] if option.default else []
+        suffix = f" ({'; '.join(notes)})" if notes else ""
+        parser.add_argument(
+            f"--{option.name}",
+            dest=option.dest,
+            metavar=option.metavar,
+            default=None,
+            help=(option.help + suffix).replace("%", "%%"),
+        )
+    return parser
+
+
+def load_config(
+    argv: Sequence[str], environ: Mapping[str, str], *, cwd: Path | None = None
+) -> Config:
+    """Read flags and environment into a Config, or raise InvalidOptions listing every problem.
+
+    `cwd` is where relative `session-files` patterns and template paths are looked up (default:
+    the working directory); output paths (`junit-file`, …) are kept as given, relative to the
+    working directory of the run. `--help` / `--version` print and exit, as argparse does.
+    """
+    namespace, extra = build_parser().parse_known_args(list(argv))
+    flags = {o.name: getattr(namespace, o.dest) for o in OPTIONS}
+    r = ValueReader(_pick(flags, environ), cwd or Path.cwd())
+    r.unknown_arguments(extra)
+    workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
+    outputs = r.outputs()
+    config = Config(
+        api_key=r.secret("api-key", "the api-key input (from a secret) or CHECKLY_API_KEY") or "",
+        account_id=r.account_id(),
+        api_url=r.api_url(),
+        sessions=r.sessions(),
+        timeout_s=r.timeout(),
+        max_wait_seconds=r.whole("max-wait-seconds", 30, 1, 30),
+        thresholds=Thresholds(r.fail_on(), r.whole("max-failures", 0, 0), r.min_pass_rate()),
+        job_summary=r.boolean("job-summary", default=True),
+        pr_comment=r.pr_comment(),
+        comment_key=r.comment_key("/".join(w for w in workflow if w) or "checkly-gate"),
+        github_token=r.secret("github-token", None),
+        pr_number=r.pr_number(),
+        summary_template=r.template("summary-template"),
+        comment_template=r.template("comment-template"),
+        junit_file=outputs["junit-file"],
+        json_file=outputs["json-file"],
+        summary_file=outputs["summary-file"],
+    )
+    if r.problems:
+        order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}
+        problems = sorted(r.problems, key=lambda p: order.get(p[0], len(order)))
+        raise InvalidOptions([_scrub(message, r.secret_values) for _, message in problems])
+    return config
+
+
+def _pick(flags: Mapping[str, str | None], environ: Mapping[str, str]) -> dict[str, str]:
+    """option name -> the first non-blank value in precedence order (stripped)."""
+    picked: dict[str, str] = {}
+    for option in OPTIONS:
+        upper = option.name.upper()
+        names = (f"INPUT_{upper}", f"INPUT_{upper.replace('-', '_')}", *option.env)
+        for value in (flags.get(option.name), *(environ.get(n) for n in names)):
+            if value is not None and value.strip():
+                picked[option.name] = value.strip()
+                break
+    return picked
+
+
+def _scrub(message: str, secrets: Sequence[str]) -> str:
+    """No secret survives in a message, even one typed into the wrong option."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        message = message.replace(secret, "***")
+    return message
