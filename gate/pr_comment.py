@@ -1,0 +1,333 @@
+"""The sticky PR comment: one per PR and `comment-key`, edited in place, never duplicated.
+
+`upsert_comment` never raises for GitHub problems (no token, 401, 403 on fork PRs, 404, 422,
+rate limits, network): it returns `CommentResult(action="skipped", notice=<what to change>)`.
+The comment ends with a hidden data block holding the history of its key, newest first:
+`<!-- checkly-gate-data:<key> <base64 of {"v": 1, "history": [...]}> -->` (base64 never
+contains `-->`; a block broken by a user's edit reads as an empty history).
+PyGithub is imported only when a comment is written.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import contextlib
+import dataclasses
+import json
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import requests
+
+from gate import USER_AGENT
+from gate.errors import GateError
+from gate.events import PrTarget, find_pr
+from gate.report import HistoryEntry
+
+if TYPE_CHECKING:
+    from github.Issue import Issue
+    from github.IssueComment import IssueComment
+    from github.MainClass import Github
+    from github.Repository import Repository
+
+MODES = ("always", "on-failure", "never")
+MAX_COMMENT_CHARS = 65_536  # GitHub's limit for a comment body
+MAX_HISTORY = 10
+DEFAULT_API_URL = "https://api.github.com"
+_TIMEOUT_SECONDS = 15
+_MAX_RETRY_AFTER_SECONDS = 10.0  # bounds every wait: 3 retries x at most 10 s
+_SECONDS_BETWEEN_WRITES: float | None = 1.0  # GitHub's advice for content-creating requests
+_CUT_NOTE = "\n\n*… cut: a PR comment is limited to 65,536 characters.*\n"
+_TOKEN_PATTERN = re.compile(r"\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{10,}")
+_PERMISSIONS_HINT = (
+    "give the job `permissions: pull-requests: write` (or `issues: write`); pull requests "
+    "from forks only get a read-only token, so comment from a `workflow_run` workflow instead "
+    "(README, 'PR comments')"
+)
+
+
+@dataclasses.dataclass(frozen=True)
+class CommentResult:
+    """What happened to the comment, and a notice for the caller to print (never raised)."""
+
+    url: str | None
+    action: str  # "created" | "updated" | "skipped"
+    notice: str | None = None
+    level: str = "notice"  # "notice" | "warning"
+    pr: int | None = None
+
+
+def marker_for(key: str) -> str:
+    """The hidden marker that identifies the comment of one `comment-key`."""
+    return f"<!-- checkly-gate:{_safe_key(key)} -->"
+
+
+def _safe_key(key: str) -> str:
+    # An HTML comment ends at `-->`/`--!>`: collapse dash runs and whitespace so a key never can.
+    return re.sub(r"-{2,}", "-", " ".join(key.split())) or "default"
+
+
+def data_block(key: str, history: Sequence[HistoryEntry]) -> str:
+    """The hidden block carrying the history (newest first) at the end of the comment."""
+    payload = {"v": 1, "history": [dataclasses.asdict(e) for e in history[:MAX_HISTORY]]}
+    raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    return f"<!-- checkly-gate-data:{_safe_key(key)} {base64.b64encode(raw).decode('ascii')} -->"
+
+
+def parse_history(body: str, key: str) -> list[HistoryEntry]:
+    """The history stored in a comment body; anything unreadable gives an empty history."""
+    prefix = re.escape(f"<!-- checkly-gate-data:{_safe_key(key)} ")
+    match = re.search(prefix + r"([A-Za-z0-9+/=\s]*?)\s*-->", body)
+    if match is None:
+        return []
+    try:
+        data = json.loads(base64.b64decode("".join(match.group(1).split()), validate=True))
+    except (binascii.Error, ValueError):
+        return []
+    items = data.get("history") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        return []
+    entries = [e for e in map(_entry, items) if e is not None]
+    return entries[:MAX_HISTORY]
+
+
+def _entry(item: object) -> HistoryEntry | None:
+    if not isinstance(item, dict):
+        return None
+    time, result, total, failing = (item.get(k) for k in ("time", "result", "total", "failing"))
+    commit, run_url = item.get("commit"), item.get("run_url")
+    if not (isinstance(time, str) and 0 < len(time) <= 40 and result in ("passed", "failed")):
+        return None
+    counts = (total, failing)
+    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts):
+        return None
+    if not _matches(commit, r"[0-9a-f]{4,64}") or not _matches(run_url, r"https?://[^\s<>]{1,500}"):
+        return None
+    return HistoryEntry(time, str(result), *counts, commit, run_url)  # type: ignore[arg-type]
+
+
+def _matches(value: object, pattern: str) -> bool:
+    return value is None or (isinstance(value, str) and re.fullmatch(pattern, value) is not None)
+
+
+def compose_body(rendered: str, key: str, history: Sequence[HistoryEntry]) -> str:
+    """The rendered comment plus the data block, always under GitHub's limit, marker kept."""
+    marker = marker_for(key)
+    if marker not in rendered:
+        rendered = f"{marker}\n{rendered}"
+    entries = list(history[:MAX_HISTORY])
+    rendered = rendered.rstrip()
+    if _length(f"{rendered}\n\n{data_block(key, [])}\n") < MAX_COMMENT_CHARS:
+        while True:  # the oldest stored entries give way before what users read is cut
+            body = f"{rendered}\n\n{data_block(key, entries)}\n"
+            if _length(body) < MAX_COMMENT_CHARS or not entries:
+                return body
+            entries.pop()
+    block = data_block(key, entries)
+    room = MAX_COMMENT_CHARS - 1 - _length(f"{marker}\n{_CUT_NOTE}\n{block}\n")
+    cut = rendered.encode("utf-16-le")[: 2 * room].decode("utf-16-le", "ignore")
+    if marker not in cut:
+        cut = f"{marker}\n{cut}"
+    return f"{cut.rstrip()}{_CUT_NOTE}\n{block}\n"
+
+
+def _length(text: str) -> int:
+    # Count UTF-16 units: never less than the characters GitHub counts.
+    return len(text.encode("utf-16-le")) // 2
+
+
+def upsert_comment(
+    *,
+    token: str | None,
+    mode: str,
+    key: str,
+    gate_failed: bool,
+    environ: Mapping[str, str],
+    render: Callable[[Sequence[HistoryEntry]], str],
+    entry: HistoryEntry,
+    pr_override: int | None = None,
+    api_url: str | None = None,
+) -> CommentResult:
+    """Create or edit the PR comment of `key`; see the module docstring. Never raises for GitHub."""
+    if mode == "never":
+        return CommentResult(None, "skipped")
+    target = find_pr(environ, pr_override)
+    if target.reason is not None or target.repo is None:
+        return _skip(f"No PR comment: {target.reason}.", "notice")
+    if not token:
+        return _skip(
+            "No PR comment: no GitHub token. The action passes `${{ github.token }}` by default; "
+            "elsewhere set `github-token` or GITHUB_TOKEN.",
+            "warning",
+        )
+    base_url = (api_url or environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
+    try:
+        gh = _client(token, base_url)
+        return _upsert(
+            gh, target, mode=mode, key=key, failed=gate_failed, render=render, entry=entry
+        )
+    except GateError:
+        raise  # a user's template problem is not a GitHub problem
+    except Exception as exc:
+        text, level = _explain(exc, target, base_url)
+        return _skip(_redact(text, token), level, target.number)
+
+
+def _upsert(
+    gh: Github,
+    target: PrTarget,
+    *,
+    mode: str,
+    key: str,
+    failed: bool,
+    render: Callable[[Sequence[HistoryEntry]], str],
+    entry: HistoryEntry,
+) -> CommentResult:
+    from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
+
+    assert target.repo is not None
+    repo = gh.get_repo(target.repo)
+    number = target.number if target.number is not None else _lookup_pr(repo, target)
+    if number is None:
+        where = target.head_label or (target.commit_sha or "")[:12]
+        return _skip(f"No PR comment: no open pull request found for {where} in {target.repo}.")
+    target = dataclasses.replace(target, number=number)
+    issue = repo.get_issue(number)
+    marker = marker_for(key)
+    found = _marked(issue, marker)
+    if not found and mode == "on-failure" and not failed:
+        return CommentResult(None, "skipped", pr=number)
+    history = parse_history(found[0].body or "", key) if found else []
+    if target.head_sha and re.fullmatch(r"[0-9a-f]{40}", target.head_sha):
+        entry = dataclasses.replace(entry, commit=target.head_sha)
+    body = compose_body(render(history), key, [entry, *history])
+    if not found:
+        return _create(issue, body, marker, number)
+    keep, extras = found[0], [c for c in found[1:] if _author(c) == _author(found[0])]
+    keep.edit(body)
+    for extra in extras:  # left by a lost answer or a race: the oldest one stays
+        with contextlib.suppress(GithubException):  # best effort: the next run tries again
+            extra.delete()
+    return CommentResult(keep.html_url, "updated", pr=number)
+
+
+def _create(issue: Issue, body: str, marker: str, number: int) -> CommentResult:
+    from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
+
+    for attempt in range(2):
+        try:
+            return CommentResult(issue.create_comment(body).html_url, "created", pr=number)
+        except (GithubException, requests.ConnectionError, requests.Timeout) as exc:
+            lost = not isinstance(exc, GithubException) or exc.status >= 500
+            if attempt or not lost:
+                raise
+            # The POST may have landed though its answer was lost: look before posting again.
+            landed = _marked(issue, marker)
+            if landed:
+                if landed[0].body != body:
+                    landed[0].edit(body)
+                return CommentResult(landed[0].html_url, "created", pr=number)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _marked(issue: Issue, marker: str) -> list[IssueComment]:
+    """Every comment carrying the marker, across all pages, oldest first."""
+    found = [c for c in issue.get_comments() if marker in (c.body or "")]
+    return sorted(found, key=lambda c: (c.created_at, c.id))
+
+
+def _author(comment: IssueComment) -> str | None:
+    return comment.user.login if comment.user else None
+
+
+def _lookup_pr(repo: Repository, target: PrTarget) -> int | None:
+    """The open PR of a fork's `workflow_run` (by head) or of a pushed commit."""
+    if target.head_label:
+        pulls = list(repo.get_pulls(state="open", head=target.head_label))
+    elif target.commit_sha:
+        pulls = [p for p in repo.get_commit(target.commit_sha).get_pulls() if p.state == "open"]
+    else:
+        return None
+    pulls.sort(key=lambda p: (p.head.sha != target.head_sha, p.number))
+    return pulls[0].number if pulls else None
+
+
+def _client(token: str, base_url: str) -> Github:
+    from github import Auth, Github, GithubRetry  # noqa: PLC0415 (lazy)
+
+    class CommentRetry(GithubRetry):
+        """GithubRetry that never resends a POST and caps every `Retry-After`."""
+
+        def get_retry_after(self, response: Any) -> float | None:
+            wait = super().get_retry_after(response)
+            return None if wait is None else min(wait, _MAX_RETRY_AFTER_SECONDS)
+
+    retry = CommentRetry(
+        secondary_rate_wait=_MAX_RETRY_AFTER_SECONDS,
+        max_rate_limit_wait=_MAX_RETRY_AFTER_SECONDS,
+        total=3,
+        backoff_factor=0.5,
+        backoff_max=_MAX_RETRY_AFTER_SECONDS,
+        status_forcelist=[429, *range(500, 600)],
+        allowed_methods=frozenset({"GET", "PATCH", "DELETE"}),  # not POST: it would duplicate
+        raise_on_status=False,
+    )
+    return Github(
+        auth=Auth.Token(token),
+        base_url=base_url,
+        per_page=100,
+        timeout=_TIMEOUT_SECONDS,
+        retry=retry,
+        user_agent=USER_AGENT,
+        lazy=True,
+        seconds_between_requests=None,
+        seconds_between_writes=_SECONDS_BETWEEN_WRITES,
+    )
+
+
+def _explain(exc: Exception, target: PrTarget, base_url: str) -> tuple[str, str]:
+    """A sentence saying what went wrong with the comment and what to change."""
+    from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
+
+    where = f"{target.repo}#{target.number}" if target.number else f"{target.repo}"
+    if isinstance(exc, requests.RequestException):
+        return (
+            f"No PR comment: the GitHub API at {base_url} could not be reached "
+            f"({type(exc).__name__}); check GITHUB_API_URL and HTTPS_PROXY/NO_PROXY.",
+            "warning",
+        )
+    if not isinstance(exc, GithubException):
+        return (
+            f"No PR comment: unexpected {type(exc).__name__} (a bug, please report it).",
+            "warning",
+        )
+    data = exc.data if isinstance(exc.data, dict) else {}
+    parts = [
+        data.get("message"),
+        *(e.get("message") for e in data.get("errors") or [] if isinstance(e, dict)),
+    ]
+    message = " ".join(" ".join(str(p).split()) for p in parts if p)[:300]
+    said = f"HTTP {exc.status}{': ' + message if message else ''}"
+    if exc.status == 401:
+        hint = "check `github-token` (env GITHUB_TOKEN): it is expired or invalid"
+    elif exc.status == 429 or "rate limit" in message.lower():
+        hint = "GitHub's rate limit was reached; the comment will be written on the next run"
+    elif exc.status == 403:
+        hint = _PERMISSIONS_HINT
+    elif exc.status == 404:
+        hint = f"check `pr-number` and that the token can see {target.repo}"
+    elif exc.status == 422:
+        hint = "GitHub refused the body; shorten `comment-template` if it is a custom one"
+    else:
+        hint = "GitHub had a problem; the comment will be written on the next run"
+    return f"No PR comment on {where} ({said}): {hint}.", "warning"
+
+
+def _redact(text: str, token: str) -> str:
+    return _TOKEN_PATTERN.sub("***", text.replace(token, "***") if len(token) >= 4 else text)
+
+
+def _skip(notice: str, level: str = "notice", pr: int | None = None) -> CommentResult:
+    return CommentResult(None, "skipped", notice, level, pr)
