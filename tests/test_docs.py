@@ -1,0 +1,319 @@
+"""The docs and the CI files say the same thing as the code.
+
+- every `action.yml` input and output appears in README.md, and each input's default agrees
+  with README's options table, with SPEC §2 and with `gate.config.OPTIONS`;
+- `.ci/run` and the CI workflow run the test command README.md gives;
+- `make lint` runs every linter, and `make test` runs `lint`;
+- the workflows keep the hygiene zizmor cannot see: SHA pins with a version comment, a timeout
+  on every job, no default permissions.
+
+README's options table is read as rows `| `option` | default | meaning |` under its
+`## Options` heading. A default cell starts with a literal (`` `10m` ``) exactly when
+action.yml gives that literal as the default; otherwise it says where the value comes from
+("env `CHECKLY_API_KEY`", "from the event", "built-in").
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ruamel.yaml import YAML  # comes with check-jsonschema; listed in the dev extras
+
+from gate.config import OPTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT.parent / "shared" / "SPEC.md"  # the product contract, beside the repo in CI
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+# SPEC §5 "GitHub outputs", in the order the spec lists them.
+SPEC_OUTPUTS = (
+    "result",
+    "total-count",
+    "passed-count",
+    "failed-count",
+    "degraded-count",
+    "sessions",
+    "comment-url",
+    "json-file",
+)
+ENV_NAME = re.compile(r"\b(?:CHECKLY|GITHUB)_[A-Z_]+\b")
+PIN = re.compile(r"^(?P<action>[\w.-]+/[\w./-]+)@(?P<ref>[0-9a-f]{40})$")
+LINTERS = (
+    "ruff format --check",
+    "ruff check",
+    "mypy",
+    "check-jsonschema --builtin-schema vendor.github-actions action.yml",
+    "check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml",
+    "zizmor --offline",
+    "hadolint Dockerfile",
+)
+
+
+def load_yaml(path: Path) -> Any:
+    return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def action() -> dict[str, Any]:
+    data: dict[str, Any] = load_yaml(ROOT / "action.yml")
+    return data
+
+
+@pytest.fixture(scope="module")
+def readme() -> str:
+    return (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def action_default(spec: dict[str, Any]) -> str | None:
+    """The input's default as action.yml gives it; None when it has none (or an empty one)."""
+    value = spec.get("default")
+    return None if value is None or str(value) == "" else str(value)
+
+
+def section(markdown: str, heading: str) -> str:
+    """The text under `## <heading>` up to the next heading of the same or a higher level."""
+    match = re.search(rf"^##\s+{re.escape(heading)}\s*$", markdown, re.MULTILINE)
+    if match is None:
+        return ""
+    rest = markdown[match.end() :]
+    end = re.search(r"^#{1,2}\s", rest, re.MULTILINE)
+    return rest[: end.start()] if end else rest
+
+
+def option_rows(markdown: str) -> dict[str, str]:
+    """`| `name` | default | meaning |` rows → {name: default cell}; the first row wins."""
+    rows: dict[str, str] = {}
+    for line in markdown.splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        if len(cells) < 3:
+            continue
+        name = re.fullmatch(r"`([a-z][a-z0-9-]*)`", cells[0])
+        if name and name.group(1) not in rows:
+            rows[name.group(1)] = cells[1]
+    return rows
+
+
+def leading_literal(cell: str) -> str | None:
+    """The literal a default cell starts with (`` `10m` `` → 10m), None for prose."""
+    match = re.match(r"`([^`]*)`", cell.strip())
+    return match.group(1) if match else None
+
+
+# --- action.yml against the spec and the code ------------------------------------------------
+
+
+def test_action_inputs_are_the_spec_options(action: dict[str, Any]) -> None:
+    assert list(action["inputs"]) == [o.name for o in OPTIONS]
+
+
+def test_action_outputs_are_the_spec_outputs(action: dict[str, Any]) -> None:
+    assert tuple(action["outputs"]) == SPEC_OUTPUTS
+    for name, spec in action["outputs"].items():
+        assert spec.get("description"), f"output {name} has no description"
+
+
+def test_every_input_has_a_description(action: dict[str, Any]) -> None:
+    for name, spec in action["inputs"].items():
+        assert spec.get("description"), f"input {name} has no description"
+
+
+def test_action_defaults_agree_with_the_gate(action: dict[str, Any]) -> None:
+    """A literal default in action.yml is the gate's own default; env fallbacks are the same."""
+    options = {o.name: o for o in OPTIONS}
+    for name, spec in action["inputs"].items():
+        default, option = action_default(spec), options[name]
+        if name == "github-token":  # an expression only the runner can evaluate
+            assert default == "${{ github.token }}"
+        elif default is not None:
+            assert option.default == default, name
+        # The env variables the description names are the ones the gate falls back to.
+        named = set(ENV_NAME.findall(spec["description"]))
+        assert named == set(option.env), f"{name}: description names {named}, gate {option.env}"
+        if option.env:
+            assert default is None or name == "github-token", (
+                f"{name} falls back to {option.env[0]}: a default in action.yml would hide it"
+            )
+
+
+def test_runs_as_a_docker_action_without_args(action: dict[str, Any]) -> None:
+    """The gate reads INPUT_* itself: `args:` would pass every input a second time."""
+    assert action["runs"]["using"] == "docker"
+    assert action["runs"]["image"] == "Dockerfile"
+    assert "args" not in action["runs"]
+    assert action["branding"]["icon"] and action["branding"]["color"]
+
+
+@pytest.mark.skipif(not SPEC.is_file(), reason="shared/SPEC.md is not beside this checkout")
+def test_action_defaults_agree_with_the_spec(action: dict[str, Any]) -> None:
+    spec_text = SPEC.read_text(encoding="utf-8")
+    rows = option_rows(section(spec_text, "2. Options"))
+    assert list(rows) == list(action["inputs"])
+    for name, cell in rows.items():
+        default = action_default(action["inputs"][name])
+        assert leading_literal(cell) == default, f"{name}: SPEC says {cell!r}"
+        assert set(ENV_NAME.findall(cell)) <= set(
+            ENV_NAME.findall(action["inputs"][name]["description"])
+        ) | {"GITHUB_TOKEN"}, name
+    outputs_paragraph = spec_text.split("**GitHub outputs**", 1)[1].split("Multi-line", 1)[0]
+    listed = re.findall(r"`([a-z-]+)`", outputs_paragraph)
+    assert tuple(n for n in listed if n in SPEC_OUTPUTS) == SPEC_OUTPUTS
+
+
+# --- README.md ---------------------------------------------------------------------------------
+
+
+def test_every_input_appears_in_readme(action: dict[str, Any], readme: str) -> None:
+    missing = [name for name in action["inputs"] if f"`{name}`" not in readme]
+    assert not missing, f"inputs not documented in README.md: {missing}"
+
+
+def test_every_output_appears_in_readme(action: dict[str, Any], readme: str) -> None:
+    missing = [name for name in action["outputs"] if f"`{name}`" not in readme]
+    assert not missing, f"outputs not documented in README.md: {missing}"
+
+
+def test_readme_options_table_has_every_input(action: dict[str, Any], readme: str) -> None:
+    rows = option_rows(section(readme, "Options"))
+    missing = [name for name in action["inputs"] if name not in rows]
+    assert not missing, f"README's ## Options table has no row for: {missing}"
+
+
+def test_readme_defaults_agree_with_action(action: dict[str, Any], readme: str) -> None:
+    rows = option_rows(section(readme, "Options"))
+    wrong = []
+    for name, spec in action["inputs"].items():
+        if name not in rows:
+            continue  # reported by the test above
+        default, cell = action_default(spec), rows[name]
+        if leading_literal(cell) != default:
+            wrong.append(f"{name}: action.yml {default!r}, README {cell!r}")
+        fallback = set(ENV_NAME.findall(spec["description"])) - {"GITHUB_TOKEN"}
+        if not fallback <= set(ENV_NAME.findall(cell)):
+            wrong.append(f"{name}: README's default should name {sorted(fallback)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_readme_option_rows_parse() -> None:
+    """The table parser itself, on the row shapes README and SPEC use."""
+    table = "\n".join(
+        [
+            "| option | default | meaning |",
+            "|---|---|---|",
+            "| `timeout` | `10m` | Overall deadline: `90`, `1h30m`. |",
+            "| `api-key` | env `CHECKLY_API_KEY` | Secret. |",
+            "| `pr-number` | from the event | Override. |",
+            "| `fail-on` | `a,b` | one \\| two |",
+        ]
+    )
+    rows = option_rows(table)
+    assert rows == {
+        "timeout": "`10m`",
+        "api-key": "env `CHECKLY_API_KEY`",
+        "pr-number": "from the event",
+        "fail-on": "`a,b`",
+    }
+    assert [leading_literal(c) for c in rows.values()] == ["10m", None, None, "a,b"]
+
+
+# --- the test command ------------------------------------------------------------------------
+
+
+def readme_commands(readme: str) -> list[str]:
+    """Shell commands of README's fenced sh blocks, comments dropped."""
+    commands = []
+    for block in re.findall(r"```(?:sh|shell|bash|console)\n(.*?)```", readme, re.DOTALL):
+        for line in block.splitlines():
+            command = line.split(" #", 1)[0].strip().removeprefix("$ ")
+            if command and not command.startswith("#"):
+                commands.append(command)
+    return commands
+
+
+def script_commands(text: str) -> list[str]:
+    return [
+        line.split(" #", 1)[0].strip()
+        for line in text.splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
+
+
+def test_ci_runs_the_test_command_readme_gives(readme: str) -> None:
+    tests = [c for c in readme_commands(section(readme, "Quick start")) if "test" in c.split()]
+    assert tests == ["make test"], tests
+    assert tests[0] in script_commands((ROOT / ".ci" / "run").read_text(encoding="utf-8"))
+    ci = load_yaml(WORKFLOWS / "ci.yml")
+    runs = [s.get("run", "").strip() for job in ci["jobs"].values() for s in job["steps"]]
+    assert tests[0] in runs
+
+
+def makefile_recipe(target: str) -> tuple[list[str], list[str]]:
+    """(prerequisites, recipe lines) of a Makefile target."""
+    text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
+    match = re.search(rf"^{re.escape(target)}:(.*)\n((?:\t.*\n?)*)", text, re.MULTILINE)
+    assert match, f"Makefile has no {target} target"
+    return match.group(1).split(), [line.strip() for line in match.group(2).splitlines()]
+
+
+def test_make_lint_runs_every_linter() -> None:
+    _, recipe = makefile_recipe("lint")
+    commands = [" ".join(shlex.split(line)) for line in recipe]
+    for linter in LINTERS:
+        assert any(f"/{linter}" in c for c in commands), f"make lint does not run {linter}"
+    zizmor = next(c for c in commands if "zizmor" in c)
+    assert "action.yml" in zizmor and ".github/workflows" in zizmor
+
+
+def test_make_test_includes_lint() -> None:
+    prerequisites, _ = makefile_recipe("test")
+    assert "lint" in prerequisites
+
+
+# --- workflow hygiene --------------------------------------------------------------------------
+
+
+def workflow_files() -> list[Path]:
+    return sorted(WORKFLOWS.glob("*.yml"))
+
+
+def test_the_three_workflows_exist() -> None:
+    assert {p.name for p in workflow_files()} >= {"ci.yml", "selftest.yml", "release.yml"}
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_workflow_hygiene(path: Path) -> None:
+    workflow = load_yaml(path)
+    assert workflow.get("permissions") == {}, "top-level permissions must be {}"
+    for name, job in workflow["jobs"].items():
+        assert isinstance(job.get("timeout-minutes"), int), f"job {name} has no timeout-minutes"
+        assert "permissions" in job, f"job {name} must say which permissions it needs"
+        for step in job.get("steps", []):
+            uses = step.get("uses")
+            if uses is None or uses.startswith(("./", "docker://")):
+                continue
+            assert PIN.match(uses), f"{path.name}: {uses} is not pinned by a full commit SHA"
+            if uses.startswith("actions/checkout@"):
+                assert step.get("with", {}).get("persist-credentials") is False
+    # Each pinned SHA carries the version it stands for, as a comment on its line.
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if re.search(r"uses:\s*[\w.-]+/[\w./-]+@", line):
+            assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line.strip()
+
+
+def test_only_the_release_job_may_write() -> None:
+    writers = {
+        (path.name, name): job["permissions"]
+        for path in workflow_files()
+        for name, job in load_yaml(path)["jobs"].items()
+        if any(v == "write" for v in (job.get("permissions") or {}).values())
+    }
+    expected = {("release.yml", "release"): {"contents": "write", "packages": "write"}}
+    assert writers == expected, writers
+
+
+def test_selftest_uses_the_action_from_this_checkout() -> None:
+    jobs = load_yaml(WORKFLOWS / "selftest.yml")["jobs"].values()
+    assert any(step.get("uses") == "./" for job in jobs for step in job["steps"])
