@@ -42,6 +42,8 @@ FORBIDDEN = {
 def _quiet_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_PROXY", "127.0.0.1")
     monkeypatch.setattr(pr_comment, "_SECONDS_BETWEEN_WRITES", None)
+    # Never api.github.com from a test: a forgotten base URL fails fast on a closed local port.
+    monkeypatch.setattr(pr_comment, "DEFAULT_API_URL", "http://127.0.0.1:9")
 
 
 @pytest.fixture
@@ -252,6 +254,31 @@ def test_patch_is_retried_and_retry_after_is_bounded(
     assert upsert(fake).action == "updated"
     assert time.monotonic() - started < 5
     assert len(fake.calls("PATCH")) == 2
+
+
+def test_a_long_rate_limit_is_not_waited_for(fake: FakeGitHub) -> None:
+    reset = str(int(time.time()) + 3600)
+    fake.fail(
+        "GET",
+        COMMENTS,
+        403,
+        body={"message": "API rate limit exceeded for installation ID 1."},
+        headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": reset},
+    )
+    started = time.monotonic()
+    result = upsert(fake)
+    assert time.monotonic() - started < 5
+    assert result.action == "skipped"
+    assert result.notice is not None
+    assert "rate limit" in result.notice
+
+
+def test_without_a_base_url_the_default_is_used(fake: FakeGitHub) -> None:
+    result = upsert(fake, api_url=None)  # the autouse fixture points the default at a closed port
+    assert result.action == "skipped"
+    assert result.notice is not None
+    assert "http://127.0.0.1:9" in result.notice
+    assert fake.requests == []
 
 
 # -- modes -------------------------------------------------------------------------------------
