@@ -50,12 +50,15 @@ class ValueReader:
         self.problems.append((name, message))
 
     def bad(self, name: str, value: str, allowed: str) -> None:
-        self.problem(name, f"{name}: {show(value)} {allowed}")
+        self.problem(name, f"{name}: {show(value, hide=self.secret_values)} {allowed}")
 
     def unknown_arguments(self, extra: Sequence[str]) -> None:
         flags = [a.split("=", 1)[0] for a in extra if a.startswith("-")]
         for flag in dict.fromkeys(flags):
-            self.problem("", f"unknown option {show(flag)}; see `checkly-gate --help`")
+            self.problem(
+                "",
+                f"unknown option {show(flag, hide=self.secret_values)}; see `checkly-gate --help`",
+            )
         if len(flags) < len(extra):
             self.problem(
                 "",
@@ -118,11 +121,13 @@ class ValueReader:
             ("test-session-ids", SessionKind.TEST),
             ("check-session-ids", SessionKind.CHECK),
         ):
-            found, problems = parse_id_list(self.values.get(name, ""), kind)
+            found, problems = parse_id_list(self.values.get(name, ""), kind, self.secret_values)
             refs += found
             for message in problems:
                 self.problem(name, f"{name}: {message}")
-        found, problems = refs_from_files(self.values.get("session-files", ""), self.cwd)
+        found, problems = refs_from_files(
+            self.values.get("session-files", ""), self.cwd, self.secret_values
+        )
         refs += found
         for message in problems:
             self.problem("session-files", f"session-files: {message}")

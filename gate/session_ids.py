@@ -22,7 +22,7 @@ import dataclasses
 import glob
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +71,9 @@ def is_uuid(text: str) -> bool:
     return UUID_RE.fullmatch(text) is not None
 
 
-def parse_id_list(text: str, kind: SessionKind) -> tuple[list[SessionRef], list[str]]:
+def parse_id_list(
+    text: str, kind: SessionKind, hide: Sequence[str] = ()
+) -> tuple[list[SessionRef], list[str]]:
     """Sessions in an option value, and one problem (without the option name) per bad token.
 
     Tokens are separated by commas, spaces or newlines; quotes and brackets around a token are
@@ -91,11 +93,11 @@ def parse_id_list(text: str, kind: SessionKind) -> tuple[list[SessionRef], list[
             refs.append(_ref(link.group(1), link.group(2)))
         elif "/" in token:
             problems.append(
-                f"{show(token)} is a link without a session ID; use a link containing "
+                f"{show(token, hide=hide)} is a link without a session ID; use a link containing "
                 "/test-sessions/<id> or /check-sessions/<id>, or the UUID itself"
             )
         else:
-            problems.append(f"{show(token)} is not a session ID; {ALLOWED_IDS}")
+            problems.append(f"{show(token, hide=hide)} is not a session ID; {ALLOWED_IDS}")
     return refs, problems
 
 
@@ -151,8 +153,12 @@ def read_session_file(path: Path) -> list[SessionRef]:
     return list(unique(_scan_stream(path, encoding)))
 
 
-def show(value: str, limit: int = 80) -> str:
-    """A value quoted for a message: escaped, cut to `limit`, secret-looking parts hidden."""
+def show(value: str, limit: int = 80, hide: Sequence[str] = ()) -> str:
+    """A value quoted for a message: the secrets in `hide` and secret-looking parts replaced by
+    ***, then cut to `limit` (so a cut can never leave part of a secret) and escaped."""
+    for secret in sorted(hide, key=len, reverse=True):
+        if secret:
+            value = value.replace(secret, "***")
     text = _SECRET_LIKE.sub("***", value)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
@@ -206,7 +212,9 @@ def _encoding(path: Path) -> str:
     return "utf-16" if head in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
 
 
-def refs_from_files(patterns: str, cwd: Path) -> tuple[list[SessionRef], list[str]]:
+def refs_from_files(
+    patterns: str, cwd: Path, hide: Sequence[str] = ()
+) -> tuple[list[SessionRef], list[str]]:
     """Sessions in the files named by `patterns` (one path or glob per line, `#` comments),
     and one problem (without the option name) per pattern or file that yields none."""
     refs: list[SessionRef] = []
@@ -215,40 +223,42 @@ def refs_from_files(patterns: str, cwd: Path) -> tuple[list[SessionRef], list[st
         pattern = line.strip()
         if not pattern or pattern.startswith("#"):
             continue
-        files, problem = _expand(pattern, cwd)
+        files, problem = _expand(pattern, cwd, hide)
         if problem:
             problems.append(problem)
         for shown, path in files:
             try:
                 found = read_session_file(path)
             except OSError as exc:
-                problems.append(f"cannot read {show(shown)}: {exc.strerror or exc}")
+                problems.append(
+                    f"cannot read {show(shown, hide=hide)}: {exc.strerror or type(exc).__name__}"
+                )
                 continue
             if not found:
-                problems.append(f"{show(shown)} holds no session ID; {FILE_SHAPES}")
+                problems.append(f"{show(shown, hide=hide)} holds no session ID; {FILE_SHAPES}")
             refs.extend(found)
     return refs, problems
 
 
-def _expand(pattern: str, cwd: Path) -> tuple[list[tuple[str, Path]], str | None]:
+def _expand(
+    pattern: str, cwd: Path, hide: Sequence[str]
+) -> tuple[list[tuple[str, Path]], str | None]:
     """(shown name, path) of the files a pattern names, or a problem."""
     path = Path(pattern).expanduser()
     full = path if path.is_absolute() else cwd / path
     if full.is_file():
         return [(pattern, full)], None
     if full.is_dir():
-        return (
-            [],
-            f"{show(pattern)} is a directory; give a file, or a glob such as {pattern}/*.json",
-        )
+        shown = show(pattern, hide=hide)
+        return [], f"{shown} is a directory; give a file, or a glob such as reports/*.json"
     where = "" if path.is_absolute() else f" (looked in {cwd})"
     if not _MAGIC.search(pattern):
-        return [], f"{show(pattern)} does not exist{where}"
+        return [], f"{show(pattern, hide=hide)} does not exist{where}"
     root = None if path.is_absolute() else cwd
     names = sorted(glob.glob(str(path), root_dir=root, recursive=True))
     files = [(name, full) for name in names if (full := Path(root or "/", name)).is_file()]
     if not files:
-        return [], f"{show(pattern)} matches no file{where}"
+        return [], f"{show(pattern, hide=hide)} matches no file{where}"
     return files, None
 
 

@@ -365,7 +365,7 @@ def test_missing_files_and_patterns_are_problems(tmp_path: Path) -> None:
     assert problems == [
         f'"missing.json" does not exist (looked in {tmp_path})',
         f'"reports/*.json" matches no file (looked in {tmp_path})',
-        '"dir" is a directory; give a file, or a glob such as dir/*.json',
+        '"dir" is a directory; give a file, or a glob such as reports/*.json',
     ]
 
 
