@@ -30,6 +30,7 @@ from gate.model import CheckRun, Session, SessionKind
 
 CONNECT_TIMEOUT = 5.0
 READ_SLACK = 5.0  # how much longer than maxWaitSeconds a long-poll may take to answer
+DEADLINE_SLACK = 2.0  # a request in flight at the deadline may take this much longer
 PLAIN_READ_TIMEOUT = 20.0
 BACKOFF_BASE = 0.5
 BACKOFF_CAP = 10.0
@@ -185,8 +186,9 @@ class ChecklyClient:
         *,
         params: Mapping[str, str] | None = None,
         long_poll_s: float | None = None,
+        once: bool = False,
     ) -> dict[str, Any] | None:
-        """GET `path`, retrying transient failures until `deadline`.
+        """GET `path`, retrying transient failures until `deadline` (a single try if `once`).
 
         Returns the JSON body, or None for a long-poll 408 ("still running").
         """
@@ -197,7 +199,7 @@ class ChecklyClient:
             self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
             left = deadline - self.clock()
             read = (long_poll_s + READ_SLACK) if long_poll_s is not None else PLAIN_READ_TIMEOUT
-            read = max(min(read, left + READ_SLACK), 1.0)
+            read = max(min(read, left + DEADLINE_SLACK), 1.0)
             try:
                 with self._count_lock:
                     self.requests_sent += 1
@@ -213,6 +215,8 @@ class ChecklyClient:
             except requests.exceptions.RequestException as exc:
                 last, delay = _describe(exc), None
             attempt += 1
+            if once:
+                raise Unreachable(last)
             if delay is None:
                 delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
                 delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
@@ -233,10 +237,12 @@ class ChecklyClient:
             wait = str(max(int(max_wait), 1))
         return self.get(path, deadline, params={"maxWaitSeconds": wait}, long_poll_s=float(wait))
 
-    def session(self, kind: SessionKind, session_id: str, deadline: float) -> dict[str, Any]:
+    def session(
+        self, kind: SessionKind, session_id: str, deadline: float, *, once: bool = False
+    ) -> dict[str, Any]:
         """The session as it is now (partial results while it runs)."""
         prefix = "/v1/test-sessions/" if kind is SessionKind.TEST else "/v2/check-sessions/"
-        return self.get(prefix + session_id, deadline) or {}
+        return self.get(prefix + session_id, deadline, once=once) or {}
 
     def get_result_detail(self, session: Session, run: CheckRun, deadline: float) -> dict[str, Any]:
         if session.kind is SessionKind.TEST:

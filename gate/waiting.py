@@ -17,7 +17,7 @@ from gate.checkly import ApiError, ChecklyClient, Unreachable
 from gate.errors import CredentialsRejected
 from gate.model import Outcome, Session, SessionKind
 
-FINAL_READ_GRACE = 5.0  # the one last read after the deadline may take this long
+FINAL_READ_GRACE = 2.0  # the one last read after the deadline may take this long
 
 
 class Ref(Protocol):
@@ -109,7 +109,9 @@ def _last_read(
 ) -> Session:
     """At the deadline: read once more without waiting; finished, or incomplete with partials."""
     try:
-        body = client.session(ref.kind, ref.id, max(deadline, client.clock()) + FINAL_READ_GRACE)
+        body = client.session(
+            ref.kind, ref.id, max(deadline, client.clock()) + FINAL_READ_GRACE, once=True
+        )
     except ApiError as exc:
         tracker.reached = True
         return Session.unreadable(ref.kind, ref.id, f"Checkly answered {exc}")
