@@ -26,6 +26,7 @@ COMMENT_KEY_MAX = 200
 FAIL_ON_NAMES = tuple(o.value for o in Outcome if o is not Outcome.PASSED)
 PR_COMMENT_CHOICES = ("always", "on-failure", "never")
 OUTPUT_FILES = ("junit-file", "json-file", "summary-file")
+_SUFFIXES = {"junit-file": "xml", "json-file": "json", "summary-file": "md"}
 SECRETS = ("api-key", "github-token")
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
@@ -276,9 +277,8 @@ class ValueReader:
             path = paths[name] = Path(value).expanduser()
             where = (self.cwd / path).resolve()
             if value.endswith(("/", "\\")) or where.is_dir():
-                self.bad(
-                    name, value, "is a directory; give a file path such as reports/checkly.xml"
-                )
+                example = f"reports/checkly.{_SUFFIXES[name]}"
+                self.bad(name, value, f"is a directory; give a file path such as {example}")
             elif where in seen:
                 self.bad(
                     name, value, f"is the same file as {seen[where]}; give each report its own"

@@ -55,7 +55,8 @@ ALLOWED_IDS = (
 FILE_SHAPES = (
     "expected a Checkly CLI JSON report (testSessionId), `checkly checks run --detach --output "
     "json` output or a saved trigger response (testSessionId, sessions[].checkSessionId), or "
-    'CLI output with "Test session ID: <uuid>" lines or session links'
+    'CLI output with "Test session ID: <uuid>" lines or session links (`checkly test` and '
+    "`checkly trigger` create a test session only with --record)"
 )
 
 

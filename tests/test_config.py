@@ -555,7 +555,7 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
     ),
     (
         ["--json-file", "templates"],
-        'json-file: "templates" is a directory; give a file path such as reports/checkly.xml',
+        'json-file: "templates" is a directory; give a file path such as reports/checkly.json',
     ),
     (
         ["--junit-file", "r.xml", "--summary-file", "./r.xml"],
@@ -574,7 +574,8 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
         'session-files: "empty.log" holds no session ID; expected a Checkly CLI JSON report '
         "(testSessionId), `checkly checks run --detach --output json` output or a saved trigger "
         "response (testSessionId, sessions[].checkSessionId), or CLI output with "
-        '"Test session ID: <uuid>" lines or session links',
+        '"Test session ID: <uuid>" lines or session links (`checkly test` and `checkly trigger` '
+        "create a test session only with --record)",
     ),
     (["--api-kee=" + KEY], 'unknown option "--api-kee"; see `checkly-gate --help`'),
     (["--timeout"], "argument --timeout: expected one argument"),

@@ -378,7 +378,8 @@ def test_a_file_without_ids_is_a_problem_naming_the_file(tmp_path: Path) -> None
         '"out/empty.log" holds no session ID; expected a Checkly CLI JSON report '
         "(testSessionId), `checkly checks run --detach --output json` output or a saved "
         "trigger response (testSessionId, sessions[].checkSessionId), or CLI output with "
-        '"Test session ID: <uuid>" lines or session links'
+        '"Test session ID: <uuid>" lines or session links (`checkly test` and `checkly trigger` '
+        "create a test session only with --record)"
     ]
 
 
