@@ -11,13 +11,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from gate import __version__
 from gate.checkly import ChecklyClient
 from gate.config import Config, load_config
 from gate.console import annotate, outputs, print_report
-from gate.details import explain_failures
 from gate.errors import (
     EXIT_FAILED,
     EXIT_NO_VERDICT,
@@ -27,14 +26,14 @@ from gate.errors import (
     Interrupted,
     NoVerdict,
 )
-from gate.json_report import write_json
-from gate.junit import write_junit
 from gate.model import Session
-from gate.render import Templates, load_templates, render_comment, render_summary
 from gate.report import HistoryEntry, Report, RunInfo
 from gate.verdict import decide
 from gate.waiting import Progress, wait_all
 from gate.workflow import Runner, neutralize
+
+if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
+    from gate.render import Templates
 
 SECRET_ENV = (
     "INPUT_API-KEY",
@@ -87,7 +86,11 @@ def main(
     try:
         config = load_config(args, env, cwd=Path.cwd())
         runner.mask(config.secrets())
-        templates = load_templates(config.summary_template, config.comment_template)
+        templates = None
+        if config.summary_template or config.comment_template:
+            from gate.render import load_templates  # noqa: PLC0415 - a bad one exits 2 before waiting
+
+            templates = load_templates(config.summary_template, config.comment_template)
         return run(config, templates, runner, env)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
@@ -105,7 +108,7 @@ def main(
 
 def run(
     config: Config,
-    templates: Templates,
+    templates: Templates | None,
     runner: Runner,
     environ: Mapping[str, str],
     *,
@@ -145,7 +148,13 @@ def run(
         )
         sessions = waited.sessions
         warnings: list[str] = []
+        if templates is None:
+            from gate.render import load_templates  # noqa: PLC0415 - lazy, see above
+
+            templates = load_templates(None, None)
         if not waited.interrupted and waited.credentials is None:
+            from gate.details import explain_failures  # noqa: PLC0415 - lazy, see above
+
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
             explained, notes = explain_failures(
                 sessions, client, config.thresholds, deadline=deadline
@@ -199,6 +208,10 @@ def write_reports(
 
     Returns the comment URL and the reports that could not be written (each one is tried).
     """
+    from gate.json_report import write_json  # noqa: PLC0415 - lazy, see the imports
+    from gate.junit import write_junit  # noqa: PLC0415
+    from gate.render import render_summary  # noqa: PLC0415
+
     print_report(report, runner)
     annotate(report, runner)
     summary = render_summary(report, templates)
@@ -236,6 +249,7 @@ def _comment(
     environ: Mapping[str, str],
 ) -> str | None:
     from gate.pr_comment import marker_for, upsert_comment  # noqa: PLC0415 - lazy PyGithub
+    from gate.render import render_comment  # noqa: PLC0415
 
     marker = marker_for(config.comment_key)
     entry = HistoryEntry(
