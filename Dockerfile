@@ -2,8 +2,10 @@
 # checkly-gate container image: the GitHub container action and `docker run` for other CI.
 #
 # Base: CPython 3.12 on Debian bookworm, slim. Pinned by tag (for people) and by digest (for
-# the builder, which uses the digest and ignores the tag). To update both at once:
-#   docker buildx imagetools inspect python:3.12-slim-bookworm   # new tag's index digest
+# the builder, which uses the digest and ignores the tag). To move to a newer patch release,
+# change both together; the digest is the multi-arch index digest that
+#   docker buildx imagetools inspect python:3.12.X-slim-bookworm
+# prints. The selftest workflow builds this image on every push, so a wrong pin fails there.
 FROM python:3.12.12-slim-bookworm@sha256:593bd06efe90efa80dc4eee3948be7c0fde4134606dd40d8dd8dbcade98e669c
 
 # Unbuffered so the runner shows progress lines as they happen; no .pyc files in the image
