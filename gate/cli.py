@@ -168,6 +168,7 @@ def run(
             comment_key=config.comment_key,
             warnings=tuple(warnings),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
+            judged=waited.reached and waited.credentials is None and not waited.interrupted,
         )
         if on_report is not None:
             on_report(report)
@@ -190,7 +191,10 @@ def run(
             raise waited.credentials
         if not waited.reached:
             raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
-        return EXIT_PASSED if verdict.passed else EXIT_FAILED
+        if not verdict.passed:
+            runner.error(verdict.summary, title="checkly-gate")
+            return EXIT_FAILED
+        return EXIT_PASSED
     finally:
         signals.restore()
 
@@ -213,7 +217,8 @@ def write_reports(
     from gate.render import render_summary  # noqa: PLC0415
 
     print_report(report, runner)
-    annotate(report, runner)
+    if report.judged:
+        annotate(report, runner)
     summary = render_summary(report, templates)
     problems: list[str] = []
     writers: list[tuple[str, Path | None, Callable[[Path], None]]] = [

@@ -76,6 +76,7 @@ class Report:
     comment_key: str = "checkly-gate"
     warnings: tuple[str, ...] = ()
     interrupted: str | None = None
+    judged: bool = True  # False when no verdict was possible (credentials, unreachable, signal)
 
     @property
     def runs(self) -> list[tuple[Session, CheckRun]]:
