@@ -26,7 +26,8 @@ lint: $(STAMP)
 	$(VENV)/bin/mypy
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-actions action.yml
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
-	$(VENV)/bin/zizmor --offline --quiet action.yml .github/workflows/
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
+	$(VENV)/bin/zizmor --offline --quiet action.yml .github/workflows/ .github/dependabot.yml
 	$(VENV)/bin/hadolint Dockerfile
 
 # requirements.lock: the image's runtime dependencies (and setuptools, the build backend the
