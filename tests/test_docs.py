@@ -97,6 +97,11 @@ def option_rows(markdown: str) -> dict[str, str]:
     return rows
 
 
+def options_section(markdown: str) -> str:
+    """README's `## Options` section; a file that is only the table (docs/_options.md) whole."""
+    return section(markdown, "Options") or markdown
+
+
 def leading_literal(cell: str) -> str | None:
     """The literal a default cell starts with (`` `10m` `` → 10m), None for prose."""
     match = re.match(r"`([^`]*)`", cell.strip())
@@ -177,13 +182,13 @@ def test_every_output_appears_in_readme(action: dict[str, Any], readme: str) -> 
 
 
 def test_readme_options_table_has_every_input(action: dict[str, Any], readme: str) -> None:
-    rows = option_rows(section(readme, "Options"))
+    rows = option_rows(options_section(readme))
     missing = [name for name in action["inputs"] if name not in rows]
     assert not missing, f"README's ## Options table has no row for: {missing}"
 
 
 def test_readme_defaults_agree_with_action(action: dict[str, Any], readme: str) -> None:
-    rows = option_rows(section(readme, "Options"))
+    rows = option_rows(options_section(readme))
     wrong = []
     for name, spec in action["inputs"].items():
         if name not in rows:
@@ -195,6 +200,16 @@ def test_readme_defaults_agree_with_action(action: dict[str, Any], readme: str) 
         if not fallback <= set(ENV_NAME.findall(cell)):
             wrong.append(f"{name}: README's default should name {sorted(fallback)}")
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.skipif(
+    not (ROOT / "docs" / "_options.md").is_file(), reason="no docs/_options.md in this tree"
+)
+def test_options_draft_agrees_with_action(action: dict[str, Any]) -> None:
+    """docs/_options.md is pasted into README.md: check it before it gets there."""
+    draft = (ROOT / "docs" / "_options.md").read_text(encoding="utf-8")
+    test_readme_options_table_has_every_input(action, draft)
+    test_readme_defaults_agree_with_action(action, draft)
 
 
 def test_readme_option_rows_parse() -> None:
