@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
+import shlex
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -695,3 +697,66 @@ def test_a_key_that_looks_like_one_is_hidden_even_when_no_key_is_set() -> None:
     problems = problems_of(["--account-id", KEY], env={"INPUT_TEST-SESSION-IDS": TS1})
     assert KEY not in "\n".join(problems)
     assert 'account-id: "***" is not a UUID' in problems[1]
+
+
+# --- the documented "Bad input" table is what the gate says ------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKSPACE = "/github/workspace"  # the docs show messages as they read under GitHub
+SECRET_PLACEHOLDERS = {"cu_…": KEY, "ghs_…": TOKEN}
+OPTION_ENV = {o.name: (f"INPUT_{o.name.upper()}", *o.env) for o in OPTIONS}
+
+
+def documented_bad_inputs() -> list[tuple[str, str, str]]:
+    """(input cell, message, message cell) of each "### Bad input" row: from README.md once
+    the section is pasted there, from docs/_options.md until then."""
+    for path in (ROOT / "README.md", ROOT / "docs" / "_options.md"):
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        found = re.search(r"^### Bad input[ \t]*$(.*?)(?=^#{1,3} |\Z)", text, re.M | re.S)
+        if found:
+            rows = []
+            for line in found.group(1).splitlines():
+                cells = [c.strip() for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+                message = re.match(r"``(.*?)``", cells[1]) if len(cells) == 2 else None
+                if message:
+                    rows.append((cells[0], message.group(1).strip(), cells[1]))
+            return rows
+    raise AssertionError('no "### Bad input" table in README.md or docs/_options.md')
+
+
+def run_documented_input(cell: str, workdir: Path) -> list[str] | None:
+    """The problems the documented input gets; None for rows that are prose only."""
+    env = dict(BASE)
+    if cell.startswith("no `"):
+        for name in re.findall(r"`([a-z-]+)`", cell):
+            for var in OPTION_ENV[name]:
+                env.pop(var, None)
+        return problems_of([], env, workdir)
+    command = re.match(r"`(--[^`]*)`", cell)
+    if command is None or "$(" in command.group(1):
+        return None
+    text = command.group(1)
+    for placeholder, secret in SECRET_PLACEHOLDERS.items():
+        text = text.replace(placeholder, secret)
+    return problems_of(shlex.split(text), env, workdir)
+
+
+def test_every_documented_bad_input_gets_its_documented_message(workdir: Path) -> None:
+    rows = documented_bad_inputs()
+    ran = 0
+    for cell, message, note in rows:
+        problems = run_documented_input(cell, workdir)
+        if problems is None:
+            continue
+        ran += 1
+        shown = [p.replace(str(workdir), WORKSPACE) for p in problems]
+        assert message in shown, f"{cell}: the gate says {shown}"
+        assert len(shown) == 1 or "after the line above" in note, cell
+    assert ran >= 45, f"only {ran} documented bad inputs could be run"
+
+
+def test_every_tested_bad_input_is_documented() -> None:
+    documented = {message for _, message, _ in documented_bad_inputs()}
+    for argv, message in BAD_INPUTS:
+        if sum(map(len, argv)) < 100:
+            assert message.format(cwd=WORKSPACE) in documented, argv
