@@ -79,13 +79,20 @@ class Runner:
         if self.github:
             self.command("error", message, title=title)
         else:
-            self.say(f"error: {neutralize(message)}")
+            self._plain("error", message)
 
     def notice(self, message: str, level: str = "notice") -> None:
         if self.github:
             self.command(level, message)
         else:
-            self.say(f"{level}: {neutralize(message)}")
+            self._plain(level, message)
+
+    def _plain(self, level: str, message: str) -> None:
+        """Outside GitHub: `level: first line`, further lines indented, each neutralized."""
+        lines = message.splitlines() or [""]
+        self.say(f"{level}: {neutralize(lines[0])}")
+        for line in lines[1:]:
+            self.say(f"  {neutralize(line)}")
 
     def write_summary_to(self, markdown: str) -> Callable[[Path], None]:
         """A writer appending `markdown` to the step summary file (the runner may share it)."""

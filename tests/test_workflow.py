@@ -116,3 +116,13 @@ def test_outputs_round_trip_through_the_runner_rules(values: dict[str, str]) -> 
 def test_parser_rejects_unterminated_heredoc() -> None:
     with pytest.raises(ValueError, match="no end delimiter"):
         parse_outputs("x<<EOF\nvalue\n")
+
+
+def test_plain_errors_keep_their_lines_outside_github() -> None:
+    out = io.StringIO()
+    Runner({}, out).error("2 invalid options:\n  - timeout: bad\n::error::x")
+    assert out.getvalue().splitlines() == [
+        "error: 2 invalid options:",
+        "    - timeout: bad",
+        "  :\u200b:error:\u200b:x",
+    ]
