@@ -41,6 +41,14 @@ class Option:
     def dest(self) -> str:
         return self.name.replace("-", "_")
 
+    @property
+    def repeatable(self) -> bool:
+        """A list option: its flag may be given several times, the values joined by newlines."""
+        return self.name in LIST_OPTIONS
+
+
+LIST_OPTIONS = ("test-session-ids", "check-session-ids", "session-files")
+
 
 OPTIONS: tuple[Option, ...] = (
     Option("api-key", "Checkly API key (secret).", env=("CHECKLY_API_KEY",), metavar="KEY"),
@@ -160,12 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     for option in OPTIONS:
         notes = [f"env {name}" for name in option.env]
         notes += [f"default {option.default}"] if option.default else []
+        notes += ["repeatable"] if option.repeatable else []
         suffix = f" ({'; '.join(notes)})" if notes else ""
         parser.add_argument(
             f"--{option.name}",
             dest=option.dest,
             metavar=option.metavar,
             default=None,
+            action="append" if option.repeatable else "store",
             help=(option.help + suffix).replace("%", "%%"),
         )
     return parser
@@ -181,7 +191,7 @@ def load_config(
     working directory of the run. `--help` / `--version` print and exit, as argparse does.
     """
     namespace, extra = build_parser().parse_known_args(list(argv))
-    flags = {o.name: getattr(namespace, o.dest) for o in OPTIONS}
+    flags = {o.name: _flag_value(getattr(namespace, o.dest)) for o in OPTIONS}
     r = ValueReader(_pick(flags, environ), cwd or Path.cwd())
     r.unknown_arguments(extra)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
@@ -210,6 +220,11 @@ def load_config(
         problems = sorted(r.problems, key=lambda p: order.get(p[0], len(order)))
         raise InvalidOptions([_scrub(message, r.secret_values) for _, message in problems])
     return config
+
+
+def _flag_value(value: str | list[str] | None) -> str | None:
+    """A flag's value; a repeated list flag's values joined by newlines."""
+    return "\n".join(value) if isinstance(value, list) else value
 
 
 def _pick(flags: Mapping[str, str | None], environ: Mapping[str, str]) -> dict[str, str]:

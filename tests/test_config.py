@@ -760,3 +760,28 @@ def test_every_tested_bad_input_is_documented() -> None:
     for argv, message in BAD_INPUTS:
         if sum(map(len, argv)) < 100:
             assert message.format(cwd=WORKSPACE) in documented, argv
+
+
+def test_list_flags_may_be_repeated_and_scalar_flags_take_the_last(tmp_path: Path) -> None:
+    (tmp_path / "a.json").write_text(json.dumps({"testSessionId": TS2}))
+    (tmp_path / "b.json").write_text(json.dumps({"sessions": [{"checkSessionId": CS1}]}))
+    argv = [
+        "--test-session-ids", TS1,
+        "--session-files", "a.json",
+        "--test-session-ids", TS2,
+        "--session-files", "b.json",
+        "--timeout", "1m",
+        "--timeout", "2m",
+    ]  # fmt: skip
+    config = load(argv, env={"CHECKLY_API_KEY": KEY, "CHECKLY_ACCOUNT_ID": ACCOUNT}, cwd=tmp_path)
+    assert [(r.kind, r.id) for r in config.sessions] == [
+        (SessionKind.TEST, TS1),
+        (SessionKind.TEST, TS2),
+        (SessionKind.CHECK, CS1),
+    ]
+    assert config.timeout_s == 120
+
+
+def test_repeated_empty_list_flags_fall_through_to_the_environment() -> None:
+    config = load(["--test-session-ids", "", "--test-session-ids", " "], env=BASE)
+    assert config.sessions == (SessionRef(SessionKind.TEST, TS1),)
