@@ -222,7 +222,7 @@ class Simulator:
         with self._cond:
             (self._connections.add if add else self._connections.discard)(conn)
 
-    def respond(
+    def _respond(
         self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str]
     ) -> _Reply | None:
         """The answer to one request (None: reset the connection). `headers`: lower-case names."""
@@ -382,7 +382,7 @@ class _Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(url.query, keep_blank_values=True))
         headers = dict(self.headers.items())
         lower = {k.lower(): v for k, v in headers.items()}
-        reply = self.sim.respond(self.command, url.path, query, lower)
+        reply = self.sim._respond(self.command, url.path, query, lower)
         status, body = (None, b"") if reply is None else (reply.status, reply.body)
         record = RecordedRequest(self.command, url.path, query, headers, arrived, status, body)
         self.sim._record(record)

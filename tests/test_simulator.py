@@ -369,12 +369,12 @@ def test_a_running_test_session_shows_partial_results(simulator: SimulatorFactor
 
 
 def test_results_finish_one_by_one_over_the_duration(simulator: SimulatorFactory) -> None:
-    session = ScriptedSession("test", "PASSED", duration_s=0.6, results=results(*["passed"] * 3))
+    session = ScriptedSession("test", "PASSED", duration_s=0.9, results=results(*["passed"] * 3))
     sim = simulator([session])
-    time.sleep(0.45)
+    time.sleep(0.35)  # the first result ends at 0.3 s, the second at 0.6 s
     body = get(sim, session_path(session)).json()
-    assert [r["resultType"] for r in body["results"]] == ["FINAL", "FINAL", "PENDING"]
-    assert completion(sim, session).json()["timeElapsed"] == 600
+    assert [r["resultType"] for r in body["results"]] == ["FINAL", "PENDING", "PENDING"]
+    assert completion(sim, session).json()["timeElapsed"] == 900
 
 
 @pytest.mark.parametrize(
