@@ -20,6 +20,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from packaging.requirements import Requirement
@@ -27,6 +28,7 @@ from packaging.utils import canonicalize_name
 from ruamel.yaml import YAML
 
 from gate import __version__
+from gate.simulator import SCENARIOS, ScriptedSession
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = ROOT / "entrypoint.py"
@@ -199,6 +201,60 @@ def test_every_bad_option_is_reported_at_once(tmp_path: Path) -> None:
         option = name.removeprefix("INPUT_").lower()
         assert option in error, f"{option} not named in {error}"
         assert value in error, f"{value!r} not shown in {error}"
+
+
+def session_inputs(sim: Any, sessions: list[ScriptedSession]) -> dict[str, str]:
+    """The inputs a workflow passes to use the simulator's sessions."""
+    return {
+        "INPUT_API-URL": sim.url,
+        "INPUT_API-KEY": sim.api_key,
+        "INPUT_ACCOUNT-ID": sim.account_id,
+        "INPUT_TEST-SESSION-IDS": "\n".join(s.id for s in sessions if s.kind == "test"),
+        "INPUT_CHECK-SESSION-IDS": ", ".join(s.id for s in sessions if s.kind == "check"),
+        "INPUT_PR-COMMENT": "never",
+    }
+
+
+def test_passing_sessions(tmp_path: Path, simulator: Any) -> None:
+    sessions = SCENARIOS["passing"]()
+    sim = simulator(sessions)
+    reports = {
+        "INPUT_JSON-FILE": "reports/checkly.json",
+        "INPUT_JUNIT-FILE": "reports/checkly.xml",
+        "INPUT_SUMMARY-FILE": "reports/checkly.md",
+    }
+    run = run_entrypoint(tmp_path, {**session_inputs(sim, sessions), **reports})
+    assert run.code == 0, run.stdout + run.stderr
+    assert run.errors() == []
+    assert run.outputs["result"] == "passed"
+    assert run.outputs["failed-count"] == "0"
+    assert run.outputs["passed-count"] == run.outputs["total-count"] != "0"
+    listed = json.loads(run.outputs["sessions"])
+    assert [s["id"] for s in listed] == [s.id for s in sessions]
+    assert {s["outcome"] for s in listed} == {"passed"}
+    # Relative paths are relative to the workspace, and the output names the file as given.
+    assert run.outputs["json-file"] == "reports/checkly.json"
+    for path in reports.values():
+        assert (tmp_path / "workspace" / path).stat().st_size > 0, path
+    assert json.loads((tmp_path / "workspace" / "reports/checkly.json").read_text())
+    assert run.summary.strip(), "no job summary written"
+    assert_secret_only_masked(run, sim.api_key)
+
+
+def test_failing_sessions(tmp_path: Path, simulator: Any) -> None:
+    sessions = SCENARIOS["failing"]()
+    sim = simulator(sessions)
+    run = run_entrypoint(tmp_path, session_inputs(sim, sessions))
+    assert run.code == 1, run.stdout + run.stderr
+    assert run.outputs["result"] == "failed"
+    assert int(run.outputs["failed-count"]) > 0
+    errors = run.errors()
+    # One annotation per failing check run (at most 10, then one counting the rest), and the
+    # last `::error::` says why the step fails.
+    assert 2 <= len(errors) <= 12
+    assert "fail" in errors[-1].lower()
+    assert run.summary.strip()
+    assert_secret_only_masked(run, sim.api_key)
 
 
 # --- the image, without building it --------------------------------------------------------------
