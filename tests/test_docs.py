@@ -150,6 +150,7 @@ def test_runs_as_a_docker_action_without_args(action: dict[str, Any]) -> None:
     assert action["runs"]["image"] == "Dockerfile"
     assert "args" not in action["runs"]
     assert action["branding"]["icon"] and action["branding"]["color"]
+    assert len(action["description"]) <= 125, "the Marketplace cuts longer descriptions"
 
 
 @pytest.mark.skipif(not SPEC.is_file(), reason="shared/SPEC.md is not beside this checkout")
