@@ -1,4 +1,3 @@
-# syntax=docker/dockerfile:1
 # checkly-gate container image: the GitHub container action and `docker run` for other CI.
 #
 # Base: CPython 3.12 on Debian bookworm, slim. Pinned by tag (for people) and by digest (for
