@@ -43,7 +43,7 @@ from gate.simulator_data import DEFAULT_ACCOUNT_ID, group_id
 
 SimulatorFactory = Callable[..., Simulator]  # the `simulator` fixture of conftest.py
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "checkly-api"
+SHARED = Path(__file__).resolve().parent / "data" / "checkly-api"  # a copy of shared/checkly-api
 ROOT = Path(__file__).resolve().parents[1]
 TEST, CHECK = "/v1/test-sessions/", "/v2/check-sessions/"
 
