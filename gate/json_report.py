@@ -1,0 +1,135 @@
+"""The machine-readable report (`json-file`): the report model as JSON, `schemaVersion` 1.
+
+Described by `gate/schema/report.schema.json` (JSON Schema draft 2020-12, package data). Keys
+are camelCase like Checkly's API. Within schema version 1, fields are only ever added; a
+removal or a change of meaning bumps `schemaVersion`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from gate import __version__
+from gate.model import CheckRun, Outcome, Session
+from gate.report import Report, RunInfo
+from gate.verdict import Thresholds, Verdict, is_failing
+
+SCHEMA_VERSION = 1
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data."""
+    thresholds = report.verdict.thresholds
+    return {
+        "schemaVersion": SCHEMA_VERSION,
+        "gateVersion": __version__,
+        "verdict": _verdict(report.verdict),
+        "sessions": [_session(s, thresholds) for s in report.sessions],
+        "run": _run_info(report.run),
+        "commentKey": report.comment_key,
+        "warnings": list(report.warnings),
+        "interrupted": report.interrupted,
+    }
+
+
+def write_json(report: Report, path: Path) -> None:
+    """Write the JSON report to `path` (UTF-8), creating its parent directories."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(report_dict(report), indent=2, ensure_ascii=False)
+    path.write_text(text + "\n", encoding="utf-8")
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema of the report."""
+    text = resources.files("gate").joinpath("schema", "report.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+def _verdict(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "result": verdict.result,
+        "passed": verdict.passed,
+        "summary": verdict.summary,
+        "reasons": list(verdict.reasons),
+        "total": verdict.total,
+        "failing": verdict.failing,
+        "passRate": round(verdict.pass_rate, 4),
+        "counts": {o.value: verdict.counts.get(o.value, 0) for o in Outcome},
+        "hiddenRedSessions": verdict.hidden_red_sessions,
+        "thresholds": _thresholds(verdict.thresholds),
+    }
+
+
+def _thresholds(thresholds: Thresholds) -> dict[str, Any]:
+    return {
+        "failOn": [o.value for o in Outcome if o in thresholds.fail_on],
+        "maxFailures": thresholds.max_failures,
+        "minPassRate": thresholds.min_pass_rate,
+    }
+
+
+def _session(session: Session, thresholds: Thresholds) -> dict[str, Any]:
+    return {
+        "id": session.id,
+        "kind": session.kind.value,
+        "name": session.name,
+        "title": session.title,
+        "link": session.link,
+        "outcome": session.outcome.value,
+        "failing": is_failing(session.outcome, thresholds),
+        "status": session.status,
+        "note": session.note,
+        "attempts": session.attempts,
+        "startedAt": _time(session.started_at),
+        "stoppedAt": _time(session.stopped_at),
+        "elapsedMs": session.elapsed_ms,
+        "errorGroupIds": list(session.error_group_ids),
+        "runs": [_run(r, thresholds) for r in session.runs],
+    }
+
+
+def _run(run: CheckRun, thresholds: Thresholds) -> dict[str, Any]:
+    return {
+        "resultId": run.result_id,
+        "name": run.name,
+        "outcome": run.outcome.value,
+        "failing": is_failing(run.outcome, thresholds),
+        "checkType": run.check_type,
+        "checkId": run.check_id,
+        "location": run.location,
+        "link": run.link,
+        "responseTimeMs": run.response_time_ms,
+        "durationS": run.duration_s,
+        "retries": run.retries,
+        "reason": run.reason,
+        "errorGroup": run.error_group,
+        "errorGroupIds": list(run.error_group_ids),
+        "standsForSession": run.stands_for_session,
+    }
+
+
+def _run_info(run: RunInfo) -> dict[str, Any]:
+    return {
+        "startedAt": _time(run.started_at),
+        "finishedAt": _time(run.finished_at),
+        "repository": run.repository,
+        "sha": run.sha,
+        "ref": run.ref,
+        "workflow": run.workflow,
+        "job": run.job,
+        "runId": run.run_id,
+        "runUrl": run.run_url,
+        "serverUrl": run.server_url,
+        "event": run.event,
+        "gateVersion": run.gate_version,
+    }
+
+
+def _time(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
