@@ -1,0 +1,298 @@
+"""The template context: the report as plain, frozen view objects (a documented public API).
+
+`build_context()` turns a `Report` into the values a template sees (see docs, "Template
+context"). A `Plan` says how much of it to show: every run, or passed runs collapsed into counts,
+passed sessions collapsed, and the non-passed runs cut to a number shared fairly between the
+sessions. `gate.render` picks the plan that fits the size limit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from gate.budget import Plan
+from gate.markdown import OUTCOME_ICONS
+from gate.model import CheckRun, Outcome, Session
+from gate.report import HistoryEntry, Report
+from gate.verdict import Verdict
+
+OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class RunView:
+    """One check run as a template sees it."""
+
+    result_id: str
+    name: str
+    outcome: str
+    failing: bool
+    check_type: str | None
+    check_id: str | None
+    location: str | None
+    link: str | None
+    response_time_ms: float | None
+    duration_s: float | None
+    time_s: float | None
+    retries: int
+    reason: str | None
+    error_group: str | None
+    error_group_ids: tuple[str, ...]
+    explanation: str | None
+    stands_for_session: bool
+    session_id: str
+    session_name: str
+    session_kind: str
+    session_link: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SessionView:
+    """One session; `shown_runs` is what fits, `runs` is everything."""
+
+    id: str
+    kind: str
+    kind_label: str
+    name: str
+    link: str | None
+    outcome: str
+    failing: bool
+    status: str | None
+    note: str | None
+    attempts: int
+    started_at: str | None
+    elapsed_s: float | None
+    total: int
+    counts: Mapping[str, int]
+    failing_count: int
+    runs: tuple[RunView, ...]
+    shown_runs: tuple[RunView, ...]
+    failing_runs: tuple[RunView, ...]
+    collapsed_count: int
+    cut_count: int
+    compact: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GroupView:
+    """Shown non-passed runs that share an error group, under the group's cleaned message."""
+
+    message: str
+    runs: tuple[RunView, ...]
+    count: int
+
+
+def build_context(
+    report: Report,
+    plan: Plan | None = None,
+    *,
+    report_kind: str = "summary",
+    marker: str = "",
+    history: Sequence[HistoryEntry] = (),
+) -> dict[str, Any]:
+    """The template context of `report` under `plan` (default: show everything)."""
+    plan = plan or Plan()
+    fail_on = {o.value for o in report.verdict.thresholds.fail_on}
+    all_runs = [[_run_view(s, r, fail_on) for r in s.runs] for s in report.sessions]
+    problems = [[r for r in runs if r.outcome != "passed"] for runs in all_runs]
+    quotas = _quotas([len(p) for p in problems], plan.keep_failing)
+    sessions = tuple(
+        _session_view(
+            s, runs=runs, kept=probs[:quota], cut=len(probs) - quota, plan=plan, fail_on=fail_on
+        )
+        for s, runs, probs, quota in zip(report.sessions, all_runs, problems, quotas, strict=True)
+    )
+    shown = [r for s in sessions for r in s.failing_runs]
+    total_problems = sum(len(p) for p in problems)
+    cut = total_problems - len(shown)
+    groups: dict[str, list[RunView]] = {}
+    for run in shown:
+        if run.error_group:
+            groups.setdefault(run.error_group, []).append(run)
+    return {
+        "report_kind": report_kind,
+        "marker": marker,
+        "comment_key": report.comment_key,
+        "verdict": verdict_view(report.verdict),
+        "thresholds": _thresholds_view(report.verdict),
+        "sessions": sessions,
+        "failing_runs": tuple(shown),
+        "failing_total": total_problems,
+        "failing_cut": cut,
+        "error_groups": tuple(
+            GroupView(message=m, runs=tuple(rs), count=len(rs)) for m, rs in groups.items()
+        ),
+        "ungrouped_failing_runs": tuple(r for r in shown if not r.error_group),
+        "collapsed": plan.collapse_passed_runs or plan.compact_sessions != "none",
+        "cut_note": _cut_note(cut, report_kind),
+        "warnings": tuple(report.warnings),
+        "interrupted": report.interrupted,
+        "meta": meta_view(report),
+        "history": tuple(history_view(h) for h in history),
+        "outcomes": OUTCOMES,
+        "outcome_icons": dict(OUTCOME_ICONS),
+    }
+
+
+def verdict_view(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "result": verdict.result,
+        "passed": verdict.passed,
+        "icon": "✅" if verdict.passed else "❌",
+        "summary": verdict.summary,
+        "reasons": tuple(verdict.reasons),
+        "total": verdict.total,
+        "failing": verdict.failing,
+        "passed_count": verdict.passed_count,
+        "degraded_count": verdict.degraded_count,
+        "counts": {o: verdict.counts.get(o, 0) for o in OUTCOMES},
+        "pass_rate": verdict.pass_rate,
+        "hidden_red_sessions": verdict.hidden_red_sessions,
+    }
+
+
+def _thresholds_view(verdict: Verdict) -> dict[str, Any]:
+    t = verdict.thresholds
+    return {
+        "fail_on": tuple(o for o in OUTCOMES if Outcome(o) in t.fail_on),
+        "max_failures": t.max_failures,
+        "min_pass_rate": t.min_pass_rate,
+    }
+
+
+def meta_view(report: Report) -> dict[str, Any]:
+    run = report.run
+    commit_url = (
+        f"{run.server_url}/{run.repository}/commit/{run.sha}"
+        if run.server_url and run.repository and run.sha
+        else None
+    )
+    return {
+        "gate_version": run.gate_version,
+        "repository": run.repository,
+        "commit": run.sha,
+        "short_commit": run.sha[:7] if run.sha else None,
+        "commit_url": commit_url,
+        "ref": run.ref,
+        "workflow": run.workflow,
+        "job": run.job,
+        "event": run.event,
+        "run_id": run.run_id,
+        "run_url": run.run_url,
+        "server_url": run.server_url,
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat(),
+        "elapsed_s": max((run.finished_at - run.started_at).total_seconds(), 0.0),
+    }
+
+
+def history_view(entry: HistoryEntry) -> dict[str, Any]:
+    return {
+        "time": entry.time,
+        "result": entry.result,
+        "icon": "✅" if entry.result == "passed" else "❌",
+        "total": entry.total,
+        "failing": entry.failing,
+        "commit": entry.commit,
+        "short_commit": entry.commit[:7] if entry.commit else None,
+        "run_url": entry.run_url,
+    }
+
+
+def _run_view(session: Session, run: CheckRun, fail_on: set[str]) -> RunView:
+    time_s = run.response_time_ms / 1000 if run.response_time_ms is not None else run.duration_s
+    return RunView(
+        result_id=run.result_id,
+        name=run.name,
+        outcome=run.outcome.value,
+        failing=run.outcome.value in fail_on,
+        check_type=run.check_type,
+        check_id=run.check_id,
+        location=run.location,
+        link=run.link,
+        response_time_ms=run.response_time_ms,
+        duration_s=run.duration_s,
+        time_s=time_s,
+        retries=run.retries,
+        reason=run.reason,
+        error_group=run.error_group,
+        error_group_ids=run.error_group_ids,
+        explanation=run.reason or run.error_group,
+        stands_for_session=run.stands_for_session,
+        session_id=session.id,
+        session_name=session.title,
+        session_kind=session.kind.value,
+        session_link=session.link,
+    )
+
+
+def _session_view(
+    session: Session,
+    *,
+    runs: list[RunView],
+    kept: list[RunView],
+    cut: int,
+    plan: Plan,
+    fail_on: set[str],
+) -> SessionView:
+    counts = {o: 0 for o in OUTCOMES}
+    for run in runs:
+        counts[run.outcome] += 1
+    if plan.collapse_passed_runs or plan.keep_failing is not None:
+        kept_ids = {id(r) for r in kept}
+        shown = tuple(r for r in runs if id(r) in kept_ids)
+    else:
+        shown = tuple(runs)
+    compact = plan.compact_sessions == "all" or (
+        plan.compact_sessions == "passed" and not kept and session.outcome is Outcome.PASSED
+    )
+    return SessionView(
+        id=session.id,
+        kind=session.kind.value,
+        kind_label=f"{session.kind.value} session",
+        name=session.title,
+        link=session.link,
+        outcome=session.outcome.value,
+        failing=session.outcome.value in fail_on,
+        status=session.status,
+        note=session.note,
+        attempts=session.attempts,
+        started_at=session.started_at.isoformat() if session.started_at else None,
+        elapsed_s=session.elapsed_ms / 1000 if session.elapsed_ms is not None else None,
+        total=len(runs),
+        counts=counts,
+        failing_count=sum(1 for r in runs if r.failing),
+        runs=tuple(runs),
+        shown_runs=() if compact else shown,
+        failing_runs=tuple(kept),
+        collapsed_count=len(runs) - (0 if compact else len(shown)) - cut,
+        cut_count=cut,
+        compact=compact,
+    )
+
+
+def _quotas(counts: list[int], keep: int | None) -> list[int]:
+    """Share `keep` shown runs fairly between sessions (water-filling), in session order."""
+    if keep is None or keep >= sum(counts):
+        return list(counts)
+    quotas = [0] * len(counts)
+    remaining = max(keep, 0)
+    order = sorted(range(len(counts)), key=lambda i: counts[i])
+    for position, index in enumerate(order):
+        share = remaining // (len(order) - position)
+        quotas[index] = min(counts[index], share)
+        remaining -= quotas[index]
+    for index, count in enumerate(counts):
+        extra = min(count - quotas[index], remaining)
+        quotas[index] += extra
+        remaining -= extra
+    return quotas
+
+
+def _cut_note(cut: int, report_kind: str) -> str | None:
+    if cut <= 0:
+        return None
+    where = "the job summary / Checkly" if report_kind == "comment" else "Checkly"
+    return f"… and {cut} more failing run{'s' if cut != 1 else ''}: see {where}"
