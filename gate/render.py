@@ -37,6 +37,7 @@ from gate.view import GroupView, RunView, SessionView, build_context
 SUMMARY_LIMIT_BYTES = 1024 * 1024
 COMMENT_LIMIT_CHARS = 60_000
 SAMPLE_MARKER = "<!-- checkly-gate:sample -->"
+MAX_PRODUCT = 1_000_000  # longest string or list a template may build with `*`
 SUMMARY_LAYOUT = Layout(
     per_session=400, per_compact_session=80, passed_runs=1, other_runs=2, run_overhead=50
 )
@@ -63,13 +64,32 @@ def builtin_source(kind: str) -> str:
 
 class _Environment(ImmutableSandboxedEnvironment):
     """The immutable sandbox, with a fast path for the data fields of the gate's own frozen
-    view classes (thousands of rows are read per report; the generic check is slow)."""
+    view classes (thousands of rows are read per report; the generic check is slow), and
+    `*` / `**` bounded so a template cannot build a gigabyte string or a huge number."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**" and _number(left) and _number(right) and abs(right) > 64:
+            raise SecurityError("the exponent is too large (at most 64)")
+        if operator == "*" and (_too_long(left, right) or _too_long(right, left)):
+            raise SecurityError(f"a repeated value may be at most {MAX_PRODUCT:,} long")
+        return super().call_binop(context, operator, left, right)
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         fields = _VIEW_FIELDS.get(type(obj))
         if fields is not None and attribute in fields:
             return getattr(obj, attribute)
         return super().getattr(obj, attribute)
+
+
+def _too_long(seq: Any, times: Any) -> bool:
+    sized = isinstance(seq, str | list | tuple) and _number(times)
+    return sized and len(seq) * max(int(times), 0) > MAX_PRODUCT
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 _VIEW_FIELDS = {
@@ -119,7 +139,10 @@ def load_templates(
     templates = Templates(summary, comment, summary_source, comment_source)
     sample = sample_report()
     render_summary(sample, templates)
-    render_comment(sample, templates, marker=marker or SAMPLE_MARKER, limit=COMMENT_LIMIT_CHARS)
+    history = [
+        HistoryEntry("2025-01-01 00:00 UTC", "failed", 3, 1, "0" * 40, "https://github.com/")
+    ]
+    render_comment(sample, templates, marker=marker or SAMPLE_MARKER, history=history)
     return templates
 
 
@@ -197,7 +220,14 @@ def _render(template: jinja2.Template, source: str, context: dict[str, Any]) -> 
         raise TemplateProblem(f"{source}{_line(exc, template)}: not allowed: {exc}") from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"{source}{_line(exc, template)}: {exc}") from exc
-    except (TypeError, ValueError, ArithmeticError, LookupError, AttributeError) as exc:
+    except (
+        TypeError,
+        ValueError,
+        ArithmeticError,
+        LookupError,
+        AttributeError,
+        RecursionError,
+    ) as exc:
         raise TemplateProblem(
             f"{source}{_line(exc, template)}: {type(exc).__name__}: {exc}"
         ) from exc

@@ -451,6 +451,10 @@ def test_a_comment_template_without_the_marker_is_refused(tmp_path: Path) -> Non
         "{{ sessions[0].__init__.__globals__ }}",
         "{{ sessions.append(1) }}",
         "{{ cycler.__init__.__globals__.os }}",
+        "{{ 'x' * 10 ** 10 }}",
+        "{{ [1] * 100000000 }}",
+        "{{ 9 ** 999999 }}",
+        "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
     ],
 )
 def test_the_sandbox_refuses_python_internals(tmp_path: Path, source: str) -> None:
