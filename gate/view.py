@@ -274,20 +274,24 @@ def _session_view(
 
 
 def _quotas(counts: list[int], keep: int | None) -> list[int]:
-    """Share `keep` shown runs fairly between sessions (water-filling), in session order."""
+    """Share `keep` shown runs fairly between sessions: each gets up to the same level, and
+    what is left over goes one by one to the first sessions that have more."""
     if keep is None or keep >= sum(counts):
         return list(counts)
-    quotas = [0] * len(counts)
-    remaining = max(keep, 0)
-    order = sorted(range(len(counts)), key=lambda i: counts[i])
-    for position, index in enumerate(order):
-        share = remaining // (len(order) - position)
-        quotas[index] = min(counts[index], share)
-        remaining -= quotas[index]
+    keep = max(keep, 0)
+    level, low, high = 0, 0, max(counts, default=0)
+    while low <= high:  # the highest level whose total fits
+        middle = (low + high) // 2
+        if sum(min(c, middle) for c in counts) <= keep:
+            level, low = middle, middle + 1
+        else:
+            high = middle - 1
+    quotas = [min(c, level) for c in counts]
+    left = keep - sum(quotas)
     for index, count in enumerate(counts):
-        extra = min(count - quotas[index], remaining)
-        quotas[index] += extra
-        remaining -= extra
+        if left and count > quotas[index]:
+            quotas[index] += 1
+            left -= 1
     return quotas
 
 

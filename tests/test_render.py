@@ -18,6 +18,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
+from gate.budget import Plan
 from gate.errors import TemplateMissingMarker, TemplateProblem
 from gate.markdown import (
     duration,
@@ -44,6 +45,7 @@ from gate.render import (
 )
 from gate.report import HistoryEntry, Report, RunInfo
 from gate.verdict import Thresholds, decide
+from gate.view import build_context
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "<!-- checkly-gate:e2e / checks -->"
@@ -378,6 +380,25 @@ def test_many_sessions_shrink_to_one_line_each_and_are_all_present(builtin: Temp
     assert len(comment) <= COMMENT_LIMIT_CHARS and MARKER in comment
     assert all(f"[Session number {s}](" in summary for s in range(3000))
     assert "more sessions" in comment
+
+
+def test_a_cut_is_shared_fairly_between_sessions() -> None:
+    sessions = [
+        Session(
+            SessionKind.TEST,
+            f"s{n}",
+            Outcome.FAILED,
+            name=f"S{n}",
+            runs=tuple(check_run(n * 1000 + i, Outcome.FAILED) for i in range(count)),
+        )
+        for n, count in enumerate((1, 100, 100, 3))
+    ]
+    context = build_context(make_report(sessions), Plan(True, "passed", 41))
+    assert [len(s.failing_runs) for s in context["sessions"]] == [1, 19, 18, 3]
+    assert [s.cut_count for s in context["sessions"]] == [0, 81, 82, 0]
+    assert (context["failing_total"], context["failing_cut"]) == (204, 163)
+    assert context["cut_note"] == "… and 163 more failing runs: see Checkly"
+    assert [r.name for r in context["failing_runs"][:2]] == ["Check 0", "Check 1000"]
 
 
 def test_the_size_limit_holds_even_for_a_bloated_custom_template(tmp_path: Path) -> None:
