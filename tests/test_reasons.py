@@ -18,9 +18,7 @@ from gate.model import SessionKind
 from gate.reasons import MAX_REASON, clean_group_message, clean_line, reason_from_detail
 
 DATA = Path(__file__).parent / "data" / "details"
-OPENAPI = (
-    Path(__file__).resolve().parents[2] / "shared" / "checkly-api" / "checkly-openapi-subset.json"
-)
+OPENAPI = Path(__file__).parent / "data" / "checkly-api" / "checkly-openapi-subset.json"
 TEST, CHECK = SessionKind.TEST, SessionKind.CHECK
 
 
