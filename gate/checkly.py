@@ -14,6 +14,7 @@ run is cancelled.
 
 from __future__ import annotations
 
+import dataclasses
 import email.utils
 import json
 import random
@@ -28,13 +29,22 @@ from gate import USER_AGENT
 from gate.errors import CredentialsRejected
 from gate.model import CheckRun, Session, SessionKind
 
-CONNECT_TIMEOUT = 5.0
-READ_SLACK = 5.0  # how much longer than maxWaitSeconds a long-poll may take to answer
-DEADLINE_SLACK = 2.0  # a request in flight at the deadline may take this much longer
-PLAIN_READ_TIMEOUT = 20.0
-BACKOFF_BASE = 0.5
-BACKOFF_CAP = 10.0
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclasses.dataclass(frozen=True)
+class Timing:
+    """The client's timeouts and back-off, in seconds (tests pass shorter ones)."""
+
+    connect: float = 5.0
+    read_slack: float = 5.0  # how much longer than maxWaitSeconds a long-poll may take to answer
+    deadline_slack: float = 2.0  # a request in flight at the deadline may take this much longer
+    plain_read: float = 20.0  # read timeout of a request that is not a long-poll
+    backoff_base: float = 0.5  # first back-off (jittered to 50-100 %), doubled per retry
+    backoff_cap: float = 10.0
+
+
+DEFAULT_TIMING = Timing()
 
 
 class ApiError(Exception):
@@ -128,8 +138,10 @@ class ChecklyClient:
         cancel: threading.Event | None = None,
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
+        timing: Timing = DEFAULT_TIMING,
     ) -> None:
         self.api_url = api_url.rstrip("/")
+        self.timing = timing
         self._api_key = api_key
         self.account_id = account_id
         self.cancel = cancel or threading.Event()
@@ -197,14 +209,17 @@ class ChecklyClient:
             if self.cancel.is_set():
                 raise Unreachable("cancelled")
             self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
-            left = deadline - self.clock()
-            read = (long_poll_s + READ_SLACK) if long_poll_s is not None else PLAIN_READ_TIMEOUT
-            read = max(min(read, left + DEADLINE_SLACK), 1.0)
+            timing, left = self.timing, deadline - self.clock()
+            read = long_poll_s + timing.read_slack if long_poll_s is not None else timing.plain_read
+            # Never much past the deadline (a single try: not past it), but give it a moment.
+            slack = 0.0 if once else timing.deadline_slack
+            latest = max(left + slack, min(timing.deadline_slack, 1.0))
+            connect, read = min(timing.connect, latest), min(read, latest)
             try:
                 with self._count_lock:
                     self.requests_sent += 1
                 response = self._session().get(
-                    self.api_url + path, params=params, timeout=(CONNECT_TIMEOUT, read)
+                    self.api_url + path, params=params, timeout=(connect, read)
                 )
                 try:
                     return self._check(response, long_poll=long_poll_s is not None)
@@ -218,7 +233,7 @@ class ChecklyClient:
             if once:
                 raise Unreachable(last)
             if delay is None:
-                delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (attempt - 1))
+                delay = min(timing.backoff_cap, timing.backoff_base * 2 ** (attempt - 1))
                 delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
             if self.clock() + delay >= deadline:
                 raise Unreachable(last)
