@@ -109,6 +109,8 @@ def test_result_outcome(result: Mapping[str, Any]) -> tuple[Outcome, str | None]
         return (Outcome.DEGRADED if _bool(result.get("isDegraded")) else Outcome.PASSED), None
     if status in RUNNING_STATUSES:
         return Outcome.INCOMPLETE, None
+    if status is None:
+        return Outcome.ERROR, "a result without a status from Checkly, treated as error"
     return Outcome.ERROR, f"unknown result status {status!r} from Checkly, treated as error"
 
 
@@ -129,6 +131,8 @@ def session_status_outcome(status: Any) -> tuple[Outcome, str | None]:
         return SESSION_STATUS[status], None
     if isinstance(status, str) and status in RUNNING_STATUSES:
         return Outcome.INCOMPLETE, None
+    if status is None:
+        return Outcome.ERROR, "Checkly's answer has no session status, treated as error"
     return Outcome.ERROR, f"unknown session status {status!r} from Checkly, treated as error"
 
 

@@ -15,7 +15,7 @@ from typing import Protocol
 
 from gate.checkly import ApiError, ChecklyClient, Unreachable
 from gate.errors import CredentialsRejected
-from gate.model import Outcome, Session, SessionKind
+from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
 
 FINAL_READ_GRACE = 2.0  # the one last read after the deadline may take this long
 
@@ -70,8 +70,10 @@ def wait_for_session(
         tracker.reached = True
         if on_link:
             on_link(first)
-        if first.outcome is not Outcome.INCOMPLETE:
+        if first.status in SESSION_STATUS:
             return first  # already finished: no need to wait
+        # Running, or a status this version does not know (a new one may mean "queued"):
+        # the completion endpoint decides.
         while not client.cancel.is_set():
             left = deadline - clock()
             if left <= 0:
