@@ -7,11 +7,13 @@ starts with `::` as a command, and legacy `##[` anywhere in a line.
 
 from __future__ import annotations
 
+import base64
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
+from urllib.parse import quote
 
 MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
 MAX_OUTPUT_BYTES = 64 * 1024
@@ -32,8 +34,22 @@ def neutralize(text: str) -> str:
     """One safe line of untrusted text for the log: no newlines, no command prefixes."""
     text = _CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
     text = text.replace("##[", "##\u200b[")
-    text = text.replace("::", ":\u200b:")
-    return text
+    return _COLONS.sub(":\u200b", text)  # every `::`, also inside `:::`
+
+
+_COLONS = re.compile(r":(?=:)")
+
+
+def secret_forms(secret: str) -> list[str]:
+    """A secret as it may leak: itself, base64-encoded, URL-encoded (longest first)."""
+    raw = secret.encode()
+    forms = {
+        secret,
+        base64.b64encode(raw).decode().rstrip("="),
+        base64.urlsafe_b64encode(raw).decode().rstrip("="),
+        quote(secret, safe=""),
+    }
+    return sorted(forms, key=len, reverse=True)
 
 
 def is_github(environ: Mapping[str, str]) -> bool:
@@ -48,11 +64,13 @@ class Runner:
         self.out = out
         self.github = is_github(environ)
         self._secrets: list[str] = []
+        self._forms: list[str] = []
 
     def scrub(self, text: str) -> str:
-        """Replace every known secret by `***` (a second line of defence after masking)."""
-        for secret in self._secrets:
-            text = text.replace(secret, "***")
+        """Replace every known secret (and its encoded forms) by `***`: a second line of
+        defence after masking, also applied to the report files."""
+        for form in self._forms:
+            text = text.replace(form, "***")
         return text
 
     def say(self, line: str) -> None:
@@ -73,6 +91,8 @@ class Runner:
                 if len(line.strip()) >= 4 and line not in self._secrets:
                     self.command("add-mask", line)
                     self._secrets.append(line)
+                    forms = {*self._forms, *secret_forms(line)}
+                    self._forms = sorted(forms, key=len, reverse=True)
 
     def error(self, message: str, title: str = "") -> None:
         """An `::error::` under GitHub; otherwise a plain line."""
