@@ -59,21 +59,27 @@ def wait_for_session(
     *,
     on_link: Callable[[Session], None] | None = None,
     tracker: _Tracker | None = None,
+    read_first: bool = True,
 ) -> Session:
-    """Long-poll one session until it completes or the deadline; never raises but for 401/403."""
+    """Long-poll one session until it completes or the deadline; never raises but for 401/403.
+
+    `read_first`: one GET of the session before the long-polls (its link at once, and a
+    finished session read without a long-poll); without, the first long-poll does both.
+    """
     tracker = tracker or _Tracker()
     clock = client.clock
     try:
-        first = Session.from_api(
-            ref.kind, ref.id, client.session(ref.kind, ref.id, deadline), finished=False
-        )
-        tracker.reached = True
-        if on_link:
-            on_link(first)
-        if first.status in SESSION_STATUS:
-            return first  # already finished: no need to wait
-        # Running, or a status this version does not know (a new one may mean "queued"):
-        # the completion endpoint decides.
+        if read_first:
+            first = Session.from_api(
+                ref.kind, ref.id, client.session(ref.kind, ref.id, deadline), finished=False
+            )
+            tracker.reached = True
+            if on_link:
+                on_link(first)
+            if first.status in SESSION_STATUS:
+                return first  # already finished: no need to wait
+            # Running, or a status this version does not know (a new one may mean "queued"):
+            # the completion endpoint decides.
         while not client.cancel.is_set():
             left = deadline - clock()
             if left <= 0:
@@ -84,7 +90,10 @@ def wait_for_session(
             body = client.completion(ref.kind, ref.id, wait, deadline)
             tracker.reached = True
             if body is not None:
-                return Session.from_api(ref.kind, ref.id, body, finished=True)
+                done = Session.from_api(ref.kind, ref.id, body, finished=True)
+                if on_link and not read_first:
+                    on_link(done)
+                return done
     except ApiError as exc:
         tracker.reached = True
         return Session.unreadable(ref.kind, ref.id, f"Checkly answered {exc}")
@@ -147,11 +156,20 @@ def wait_all(
     wake = threading.Event()
     lock = threading.Lock()
     credentials: list[CredentialsRejected] = []
+    # The first GETs cost a request per session on top of the first long-polls: only while
+    # the rate limiter's burst pays for both, so no long-poll waits for a token (SPEC §3).
+    read_first = 2 * len(refs) <= client.limiter.capacity
 
     def work(index: int, ref: Ref) -> None:
         try:
             session = wait_for_session(
-                client, ref, deadline, max_wait, on_link=on_link, tracker=trackers[index]
+                client,
+                ref,
+                deadline,
+                max_wait,
+                on_link=on_link,
+                tracker=trackers[index],
+                read_first=read_first,
             )
         except CredentialsRejected as exc:
             with lock:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from gate import USER_AGENT
-from gate.checkly import ChecklyClient
+from gate.checkly import ChecklyClient, RateLimiter
 from gate.errors import CredentialsRejected
 from gate.model import Outcome, SessionKind
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
@@ -229,6 +229,28 @@ def test_interruption_stops_at_once(simulator: SimulatorFactory) -> None:
     assert waited.interrupted
     assert waited.sessions[0].outcome is Outcome.INCOMPLETE
     assert "interrupted" in (waited.sessions[0].note or "")
+
+
+def test_more_sessions_than_the_burst_pays_for_skip_the_first_read(
+    simulator: SimulatorFactory,
+) -> None:
+    """2 requests per session would overdraw the limiter's burst: the first request of each
+    session is its long-poll, which also gives its link (bench: 200 sessions, 400 requests)."""
+    sessions = [passing(duration_s=0.3) for _ in range(3)]
+    sim = simulator(sessions)
+    links: list[str] = []
+    waited = wait_all(
+        client_for(sim, limiter=RateLimiter(capacity=5, rate=100.0)),
+        [ref(s) for s in sessions],
+        30,
+        30,
+        progress=Progress(print),
+        on_link=lambda s: links.append(s.id),
+    )
+    assert [s.outcome for s in waited.sessions] == [Outcome.PASSED] * 3
+    assert sorted(links) == sorted(s.id for s in sessions)
+    assert len(sim.requests) == 3
+    assert all(r.path.endswith("/completion") for r in sim.requests)
 
 
 @pytest.mark.parametrize(
