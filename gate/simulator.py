@@ -361,6 +361,7 @@ class _Server(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, so clients reuse connections
+    disable_nagle_algorithm = True  # headers and body leave at once: no 40 ms delayed-ACK stall
     server_version = "checkly-simulator"
     timeout = 120  # idle keep-alive connections are closed after this
     sim: ClassVar[Simulator]
