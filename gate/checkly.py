@@ -9,21 +9,29 @@ User-Agent. Status codes are turned into exceptions in one place (`_check`):
     429, 5xx, resets, read timeouts → retried with back-off until the deadline, then Unreachable
 
 The client never sleeps past the deadline it is given, and every sleep ends early when the
-run is cancelled.
+run is cancelled; `abort()` also ends the requests in flight (their sockets are shut down), so
+a cancelled run exits at once even while a server holds its answer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import email.utils
 import json
 import random
+import socket
 import threading
 import time
+import weakref
 from collections.abc import Callable, Mapping
 from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import PoolManager, ProxyManager
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from gate import USER_AGENT
 from gate.errors import CredentialsRejected
@@ -126,6 +134,60 @@ def api_message(response: requests.Response) -> str:
     return response.reason or f"HTTP {response.status_code}"
 
 
+class _Connections:
+    """The connections a client opened, so that `abort()` can end the requests in flight."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: weakref.WeakSet[HTTPConnection] = weakref.WeakSet()
+
+    def add(self, connection: HTTPConnection) -> None:
+        with self._lock:
+            self._open.add(connection)
+
+    def shut_down(self) -> None:
+        """Shut every socket down: a thread blocked reading one gets an error at once."""
+        with self._lock:
+            connections = list(self._open)
+        for connection in connections:
+            sock = getattr(connection, "sock", None)
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+    def adapter(self) -> HTTPAdapter:
+        """A requests adapter whose (proxied or direct) connections are remembered here."""
+        connections = self
+
+        class Connection(HTTPConnection):
+            def connect(self) -> None:
+                super().connect()
+                connections.add(self)
+
+        class TlsConnection(HTTPSConnection):
+            def connect(self) -> None:
+                super().connect()
+                connections.add(self)
+
+        pools = {
+            "http": type("Pool", (HTTPConnectionPool,), {"ConnectionCls": Connection}),
+            "https": type("TlsPool", (HTTPSConnectionPool,), {"ConnectionCls": TlsConnection}),
+        }
+
+        class Adapter(HTTPAdapter):
+            def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+                super().init_poolmanager(*args, **kwargs)
+                self.poolmanager.pool_classes_by_scheme = pools
+
+            def proxy_manager_for(self, proxy: str, **kwargs: Any) -> PoolManager:
+                manager: PoolManager = super().proxy_manager_for(proxy, **kwargs)
+                if isinstance(manager, ProxyManager):  # not SOCKS: it has its own pools
+                    manager.pool_classes_by_scheme = pools
+                return manager
+
+        return Adapter()
+
+
 class ChecklyClient:
     """Talks to the Checkly Public API; safe to share between threads."""
 
@@ -149,6 +211,7 @@ class ChecklyClient:
         self.limiter = limiter or RateLimiter()
         self.clock = clock
         self._local = threading.local()
+        self._connections = _Connections()
         self._count_lock = threading.Lock()
         self.requests_sent = 0
 
@@ -159,6 +222,9 @@ class ChecklyClient:
         session: requests.Session | None = getattr(self._local, "session", None)
         if session is None:
             session = requests.Session()
+            adapter = self._connections.adapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
             session.headers["User-Agent"] = USER_AGENT
             session.headers["Accept"] = "application/json"
             session.headers["Authorization"] = f"Bearer {self._api_key}"
@@ -166,6 +232,12 @@ class ChecklyClient:
                 session.headers["X-Checkly-Account"] = self.account_id
             self._local.session = session
         return session
+
+    def abort(self, reason: str) -> None:
+        """Stop: no more retries or sleeps, and every request in flight ends now."""
+        self.cancel_reason = self.cancel_reason or reason
+        self.cancel.set()
+        self._connections.shut_down()
 
     def _sleep(self, seconds: float) -> None:
         if seconds > 0:
