@@ -49,6 +49,7 @@ class WaitResult:
 class _Tracker:
     def __init__(self) -> None:
         self.reached = False
+        self.latest: Session | None = None  # the last read, shown if the run is interrupted
 
 
 def wait_for_session(
@@ -74,6 +75,7 @@ def wait_for_session(
                 ref.kind, ref.id, client.session(ref.kind, ref.id, deadline), finished=False
             )
             tracker.reached = True
+            tracker.latest = first
             if on_link:
                 on_link(first)
             if first.status in SESSION_STATUS:
@@ -99,20 +101,19 @@ def wait_for_session(
         return Session.unreadable(ref.kind, ref.id, f"Checkly answered {exc}")
     except Unreachable as exc:
         if client.cancel.is_set():
-            return _interrupted(client, ref)
+            return _interrupted(client, ref, tracker.latest)
         return _last_read(client, ref, deadline, f"Checkly gave no answer: {exc.last}", tracker)
     if client.cancel.is_set():
-        return _interrupted(client, ref)
+        return _interrupted(client, ref, tracker.latest)
     return _last_read(client, ref, deadline, "the gate's timeout came first", tracker)
 
 
-def _interrupted(client: ChecklyClient, ref: Ref) -> Session:
-    return Session.unreadable(
-        ref.kind,
-        ref.id,
-        client.cancel_reason or "the run was stopped before this session finished",
-        outcome=Outcome.INCOMPLETE,
-    )
+def _interrupted(client: ChecklyClient, ref: Ref, latest: Session | None = None) -> Session:
+    """Incomplete: stopped before it finished; what the last read showed is kept."""
+    why = client.cancel_reason or "the run was stopped before this session finished"
+    if latest is not None:
+        return latest.as_incomplete(f"{why}; partial results shown")
+    return Session.unreadable(ref.kind, ref.id, why, outcome=Outcome.INCOMPLETE)
 
 
 def _last_read(
@@ -209,8 +210,8 @@ def wait_all(
 
     with lock:
         final = [
-            r if r is not None else _interrupted(client, ref)
-            for r, ref in zip(results, refs, strict=True)
+            r if r is not None else _interrupted(client, ref, t.latest)
+            for r, ref, t in zip(results, refs, trackers, strict=True)
         ]
     return WaitResult(
         sessions=final,
