@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import sys
@@ -11,16 +12,17 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from gate import __version__
-from gate.checkly import ChecklyClient
+from gate.checkly import DEFAULT_TIMING, ChecklyClient, Timing
 from gate.config import Config, load_config
 from gate.console import annotate, outputs, print_report
 from gate.errors import (
     EXIT_FAILED,
     EXIT_NO_VERDICT,
     EXIT_PASSED,
+    EXIT_SIGINT,
     ApiUnreachable,
     GateError,
     Interrupted,
@@ -44,10 +46,17 @@ SECRET_ENV = (
     "GITHUB_TOKEN",
 )
 DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
+SIGNAL_POLL = 0.05  # how often the main thread looks for a signal while others work
+T = TypeVar("T")
 
 
 class Signals:
-    """Turns SIGINT/SIGTERM into a flag the waiter polls (handlers must not block)."""
+    """Turns SIGINT/SIGTERM into a flag the main thread polls (handlers must not block).
+
+    The first signal decides the exit code; later ones (the runner sends SIGINT, then SIGTERM
+    7.5 s later) are ignored, so they cannot cut the reports short. While installed, Python's
+    KeyboardInterrupt never happens.
+    """
 
     def __init__(self) -> None:
         self.signum: int | None = None
@@ -62,18 +71,59 @@ class Signals:
     def restore(self) -> None:
         for signum, handler in self._previous.items():
             signal.signal(signum, handler)  # type: ignore[arg-type]
+        self._previous.clear()
+
+    def release(self) -> None:
+        """Done: restore the previous handlers; but once cancelled, ignore further signals,
+        so one that arrives while the process exits cannot kill it (and change its code)."""
+        if self.signum is None:
+            self.restore()
+            return
+        for signum in self._previous:
+            signal.signal(signum, signal.SIG_IGN)
+        self._previous.clear()
 
     def _handle(self, signum: int, frame: FrameType | None) -> None:
         if self.signum is None:
             self.signum = signum
+
+    def __call__(self) -> bool:
+        """Whether a signal has arrived."""
+        return self.signum is not None
+
+    def run(self, work: Callable[[], T]) -> tuple[bool, T | None]:
+        """`work()` in a daemon thread, abandoned when a signal comes: (finished, its result).
+
+        For the steps after the wait that talk to the network (failure details, the PR
+        comment): the main thread stays free to notice a signal within `SIGNAL_POLL` seconds.
+        """
+        box: dict[str, object] = {}
+
+        def target() -> None:
+            try:
+                box["result"] = work()
+            except BaseException as exc:  # handed to the main thread below
+                box["error"] = exc
+
+        thread = threading.Thread(target=target, name="gate-step", daemon=True)
+        thread.start()
+        while thread.is_alive() and not self():
+            thread.join(SIGNAL_POLL)
+        if thread.is_alive():
+            return False, None
+        if "error" in box:
+            raise box["error"]  # type: ignore[misc]
+        return True, box.get("result")  # type: ignore[return-value]
 
 
 def main(
     argv: Sequence[str] | None = None,
     environ: Mapping[str, str] | None = None,
     out: TextIO | None = None,
+    *,
+    timing: Timing = DEFAULT_TIMING,
 ) -> int:
-    """Run the gate; return the exit code (SPEC §6)."""
+    """Run the gate; return the exit code (SPEC §6). `timing`: the Checkly client's timeouts."""
     args = list(sys.argv[1:] if argv is None else argv)
     env = dict(os.environ if environ is None else environ)
     stream = out or sys.stdout
@@ -81,6 +131,8 @@ def main(
         from gate.demo import run_demo  # noqa: PLC0415 - the simulator is only for the demo
 
         return run_demo(args[1:], stream)
+    signals = Signals()
+    signals.install()  # first: a cancelled run still writes its reports
     runner = Runner(env, stream)
     runner.mask(env[name] for name in SECRET_ENV if env.get(name))
     try:
@@ -91,12 +143,16 @@ def main(
             from gate.render import load_templates  # noqa: PLC0415 - a bad one exits 2 before waiting
 
             templates = load_templates(config.summary_template, config.comment_template)
-        return run(config, templates, runner, env)
+        client = ChecklyClient(config.api_url, config.api_key, config.account_id, timing=timing)
+        return run(config, templates, runner, env, client=client, signals=signals)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
     except GateError as exc:
         runner.error(exc.diagnostics(), title="checkly-gate")
         return exc.exit_code
+    except KeyboardInterrupt:  # only where the handlers cannot be installed (not the main thread)
+        runner.error("interrupted by SIGINT", title="checkly-gate")
+        return EXIT_SIGINT
     except Exception as exc:
         runner.error(
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in checkly-gate "
@@ -104,6 +160,8 @@ def main(
             title="checkly-gate bug",
         )
         return EXIT_NO_VERDICT
+    finally:
+        signals.release()
 
 
 def run(
@@ -118,10 +176,15 @@ def run(
     clock: Callable[[], float] = time.monotonic,
     on_report: Callable[[Report], None] | None = None,
 ) -> int:
-    """Wait, decide, report. The glue: every collaborator can be passed in."""
+    """Wait, decide, report. The glue: every collaborator can be passed in.
+
+    `signals` given: the caller installed them (and restores them); else they are installed here.
+    """
     started = datetime.now(UTC)
+    own_signals = signals is None
     signals = signals or Signals()
-    signals.install()
+    if own_signals:
+        signals.install()
     try:
         client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
         start = clock()
@@ -144,7 +207,7 @@ def run(
             config.max_wait_seconds,
             progress=Progress(say=runner.say, interval=progress_interval),
             on_link=on_link,
-            interrupted=lambda: signals.signum is not None,
+            interrupted=signals,
         )
         sessions = waited.sessions
         warnings: list[str] = []
@@ -152,14 +215,9 @@ def run(
             from gate.render import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = load_templates(None, None)
-        if not waited.interrupted and waited.credentials is None:
-            from gate.details import explain_failures  # noqa: PLC0415 - lazy, see above
-
+        if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
-            explained, notes = explain_failures(
-                sessions, client, config.thresholds, deadline=deadline
-            )
-            sessions, warnings = list(explained), list(notes)
+            sessions, warnings = _explain(sessions, client, config, deadline, signals)
         verdict = decide(sessions, config.thresholds)
         report = Report(
             sessions=tuple(sessions),
@@ -168,8 +226,9 @@ def run(
             comment_key=config.comment_key,
             warnings=tuple(warnings),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
-            judged=waited.reached and waited.credentials is None and not waited.interrupted,
+            judged=waited.reached and waited.credentials is None and not signals(),
         )
+        report = redact(report, runner.scrub)
         if on_report is not None:
             on_report(report)
         comment_url, problems = write_reports(
@@ -178,7 +237,7 @@ def run(
             templates=templates,
             runner=runner,
             environ=environ,
-            interrupted=waited.interrupted,
+            interrupted=signals,
         )
         runner.set_outputs(
             outputs(report, comment_url, str(config.json_file) if config.json_file else None)
@@ -196,7 +255,55 @@ def run(
             return EXIT_FAILED
         return EXIT_PASSED
     finally:
-        signals.restore()
+        if own_signals:
+            signals.restore()
+
+
+def _explain(
+    sessions: list[Session],
+    client: ChecklyClient,
+    config: Config,
+    deadline: float,
+    signals: Signals,
+) -> tuple[list[Session], list[str]]:
+    """The failing runs' reasons (SPEC §5), given up at once on a signal."""
+    from gate.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
+
+    finished, explained = signals.run(
+        lambda: explain_failures(sessions, client, config.thresholds, deadline=deadline)
+    )
+    if finished and explained is not None:
+        return list(explained[0]), list(explained[1])
+    client.abort("the run was interrupted")  # the fetches in flight end now
+    note = (
+        "interrupted while fetching the failure details; failing runs are linked without a reason"
+    )
+    return sessions, [note]
+
+
+def redact(report: Report, scrub: Callable[[str], str]) -> Report:
+    """The report with every known secret scrubbed from its free text: a second line of
+    defence, so an API message or an exception that echoed a key cannot carry it into a file."""
+
+    def text(value: str | None) -> str | None:
+        return None if value is None else scrub(value)
+
+    sessions = tuple(
+        dataclasses.replace(
+            s,
+            name=text(s.name),
+            note=text(s.note),
+            runs=tuple(
+                dataclasses.replace(
+                    r, name=scrub(r.name), reason=text(r.reason), error_group=text(r.error_group)
+                )
+                for r in s.runs
+            ),
+        )
+        for s in report.sessions
+    )
+    warnings = tuple(scrub(w) for w in report.warnings)
+    return dataclasses.replace(report, sessions=sessions, warnings=warnings)
 
 
 def write_reports(
@@ -206,11 +313,13 @@ def write_reports(
     templates: Templates,
     runner: Runner,
     environ: Mapping[str, str],
-    interrupted: bool,
+    interrupted: Callable[[], bool] = lambda: False,
 ) -> tuple[str | None, list[str]]:
     """Console, summary, files, annotations and the PR comment.
 
     Returns the comment URL and the reports that could not be written (each one is tried).
+    The PR comment is skipped once the run is interrupted; given the run's `Signals`, it is
+    also abandoned when a signal comes while it is being written.
     """
     from gate.json_report import write_json  # noqa: PLC0415 - lazy, see the imports
     from gate.junit import write_junit  # noqa: PLC0415
@@ -241,9 +350,14 @@ def write_reports(
             runner.error(f"could not write the {what} to {path}: {exc.strerror or exc}")
         else:
             runner.say(f"Wrote the {what}: {path}")
-    if interrupted or config.pr_comment == "never":
+    if interrupted() or config.pr_comment == "never":
         return None, problems
-    return _comment(report, config, templates, runner, environ), problems
+    if not isinstance(interrupted, Signals):
+        return _comment(report, config, templates, runner, environ), problems
+    finished, url = interrupted.run(lambda: _comment(report, config, templates, runner, environ))
+    if not finished:
+        runner.say("Interrupted while writing the PR comment; it may not be up to date.")
+    return url, problems
 
 
 def _comment(
