@@ -1,0 +1,355 @@
+"""Running the whole gate in-process and reading back everything it produced.
+
+Shared by the fault, hostile-text and secrets tests: `run_gate` calls `gate.cli.main` the way
+the container runs it (GitHub env, every report written into one folder), `GateRun` reads the
+reports back, `assert_nothing_lost` checks that every session given is in every report, and
+`runner_commands` / `runner_outputs` read the log and `GITHUB_OUTPUT` by the runner's own rules
+(written here from actions/runner, not borrowed from the gate).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import json
+import re
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from gate.checkly import DEFAULT_TIMING, Timing
+from gate.cli import main
+from gate.markdown import md_text
+
+# Report files inside a run's folder.
+JSON_FILE = "report.json"
+JUNIT_FILE = "junit.xml"
+SUMMARY_FILE = "summary.md"
+GITHUB_OUTPUT = "github_output"
+STEP_SUMMARY = "step_summary.md"
+
+LABELS = ("PASSED", "DEGRADED", "FAILED", "TIMED OUT", "CANCELLED", "INCOMPLETE", "ERROR")
+# The commands the gate issues; anything else acting as a command in the log is an injection.
+GATE_COMMANDS = frozenset({"add-mask", "error", "warning", "notice"})
+# The runner's registered commands (actions/runner ActionCommandManager and its extensions).
+RUNNER_COMMANDS = GATE_COMMANDS | {
+    "debug",
+    "group",
+    "endgroup",
+    "echo",
+    "stop-commands",
+    "set-output",
+    "set-env",
+    "add-path",
+    "save-state",
+    "add-matcher",
+    "remove-matcher",
+    "internal-set-repo-path",
+}
+
+
+# -- the runner's rules -------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Command:
+    """A log line the runner would execute: `::name props::data` (v2) or `##[name props]data`."""
+
+    line: str
+    name: str
+    raw_properties: str
+    properties: dict[str, str]
+    raw_data: str
+    data: str
+    legacy: bool = False
+
+
+def unescape_data(value: str) -> str:
+    return value.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+
+
+def unescape_property(value: str) -> str:
+    return (
+        value.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+    )
+
+
+def log_lines(log: str) -> list[str]:
+    """Lines as the runner reads a step's output (.NET ReadLine: `\\r\\n`, `\\n` or `\\r`)."""
+    return re.split(r"\r\n|\r|\n", log)
+
+
+def parse_command(line: str) -> Command | None:
+    """What the runner makes of one log line: ActionCommand.TryParseV2, then TryParse."""
+    message = line.lstrip()  # .NET TrimStart(): every Unicode white space
+    if message.startswith("::"):
+        end = message.find("::", 2)
+        if end >= 0:
+            info = message[2:end]
+            name, _, props = info.partition(" ")
+            if name in RUNNER_COMMANDS:
+                properties = {}
+                for item in props.strip().split(","):
+                    key, eq, value = item.partition("=")
+                    if item and eq and key and value:
+                        properties[key] = unescape_property(value)
+                raw = message[end + 2 :]
+                return Command(line, name, props, properties, raw, unescape_data(raw))
+    start = line.find("##[")
+    if start >= 0:
+        close = line.find("]", start)
+        if close >= 0:
+            info = line[start + 3 : close]
+            name, _, props = info.partition(" ")
+            if name in RUNNER_COMMANDS:
+                raw = line[close + 1 :]
+                return Command(line, name, props, {}, raw, unescape_data(raw), legacy=True)
+    return None
+
+
+def runner_commands(log: str) -> list[Command]:
+    """Every line of `log` the runner would act on as a workflow command."""
+    return [c for line in log_lines(log) if (c := parse_command(line)) is not None]
+
+
+def assert_only_gate_commands(log: str, allowed_titles: Iterable[str] = ()) -> list[Command]:
+    """Every command in the log is one the gate issued, well escaped; returns them.
+
+    The gate issues only v2 `add-mask`, `error`, `warning` and `notice` commands, with at most
+    a `title` property; each message and title must survive the runner's decoding intact (so
+    hostile text inside could not end them early). `allowed_titles`, when given, are the only
+    titles the decoded commands may carry.
+    """
+    titles = set(allowed_titles)
+    commands = runner_commands(log)
+    for command in commands:
+        assert not command.legacy, f"legacy command in the log: {command.line!r}"
+        assert command.name in GATE_COMMANDS, f"not a command the gate issues: {command.line!r}"
+        assert command.line == command.line.lstrip(), command.line
+        assert set(command.properties) <= {"title"}, command.line
+        raw = command.raw_properties
+        assert raw == ("" if not raw else f"title={_escape_property(command.properties['title'])}")
+        assert command.raw_data == _escape_data(command.data), command.line
+        if titles and "title" in command.properties:
+            assert command.properties["title"] in titles, command.properties["title"]
+    return commands
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def runner_outputs(text: str) -> dict[str, str]:
+    """GITHUB_OUTPUT read by actions/runner's rules (FileCommandManager, on Linux).
+
+    Lines end at `\\n` only. `name=value` when `=` comes before any `<<`; else `name<<DELIM`,
+    then the value up to a line that is exactly DELIM (the value keeps every other character,
+    `\\r` included). Anything else fails the step on GitHub, so raises here.
+    """
+    outputs: dict[str, str] = {}
+    index = 0
+
+    def read_line() -> tuple[str | None, bool]:
+        nonlocal index
+        if index >= len(text):
+            return None, False
+        end = text.find("\n", index)
+        if end < 0:
+            line, index = text[index:], len(text)
+            return line, False
+        line, index = text[index:end], end + 1
+        return line, True
+
+    while (line := read_line()[0]) is not None:
+        if not line:
+            continue
+        equals, heredoc = line.find("="), line.find("<<")
+        if equals >= 0 and (heredoc < 0 or equals < heredoc):
+            name, value = line.split("=", 1)
+            if not name:
+                raise ValueError(f"invalid format {line!r}: name must not be empty")
+            outputs[name] = value
+            continue
+        if heredoc < 0:
+            raise ValueError(f"invalid format {line!r}")
+        name, delimiter = line.split("<<", 1)
+        if not name or not delimiter:
+            raise ValueError(f"invalid format {line!r}: empty name or delimiter")
+        start = end = index
+        while True:
+            current, newline = read_line()
+            if current is None:
+                raise ValueError(f"matching delimiter not found {delimiter!r}")
+            if current == delimiter:
+                break
+            if not newline:
+                raise ValueError("EOF marker missing new line")
+            end = index - 1
+        outputs[name] = text[start:end] if end > start else ""
+    return outputs
+
+
+# -- running the gate ---------------------------------------------------------------------------
+@dataclasses.dataclass
+class GateRun:
+    """One run of the whole gate: exit code, log, wall time and the folder of its reports."""
+
+    code: int
+    stdout: str
+    elapsed: float
+    out_dir: Path
+
+    @cached_property
+    def report(self) -> dict[str, Any]:
+        data: dict[str, Any] = json.loads((self.out_dir / JSON_FILE).read_text("utf-8"))
+        return data
+
+    @property
+    def sessions(self) -> list[dict[str, Any]]:
+        return list(self.report["sessions"])
+
+    def session(self, session_id: str) -> dict[str, Any]:
+        return next(s for s in self.sessions if s["id"] == session_id)
+
+    def outcomes(self) -> dict[str, str]:
+        return {s["id"]: s["outcome"] for s in self.sessions}
+
+    @property
+    def summary(self) -> str:
+        return (self.out_dir / SUMMARY_FILE).read_text("utf-8")
+
+    @property
+    def step_summary(self) -> str:
+        return (self.out_dir / STEP_SUMMARY).read_text("utf-8")
+
+    @property
+    def junit(self) -> ET.Element:
+        return ET.parse(self.out_dir / JUNIT_FILE).getroot()
+
+    @property
+    def outputs(self) -> dict[str, str]:
+        return runner_outputs((self.out_dir / GITHUB_OUTPUT).read_text("utf-8"))
+
+    @property
+    def commands(self) -> list[Command]:
+        return runner_commands(self.stdout)
+
+    def gate_errors(self) -> list[Command]:
+        """The gate's own `::error` lines saying why it exited (not the annotations)."""
+        return [c for c in self.commands if c.name == "error" and _is_gate_title(c)]
+
+    def files(self) -> dict[str, bytes]:
+        """Every file the run wrote, by name."""
+        return {p.name: p.read_bytes() for p in sorted(self.out_dir.iterdir()) if p.is_file()}
+
+
+def _is_gate_title(command: Command) -> bool:
+    return command.properties.get("title", "").startswith("checkly-gate")
+
+
+def gate_environ(out_dir: Path, **extra: str) -> dict[str, str]:
+    """The environment of a run under GitHub Actions, its runner files inside `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in (GITHUB_OUTPUT, STEP_SUMMARY):
+        (out_dir / name).touch()
+    return {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_OUTPUT": str(out_dir / GITHUB_OUTPUT),
+        "GITHUB_STEP_SUMMARY": str(out_dir / STEP_SUMMARY),
+        "GITHUB_REPOSITORY": "octo-org/shop",
+        "GITHUB_WORKFLOW": "checks",
+        "GITHUB_JOB": "gate",
+        "GITHUB_EVENT_NAME": "push",
+        "NO_PROXY": "127.0.0.1",
+        **extra,
+    }
+
+
+def report_args(out_dir: Path) -> list[str]:
+    return [
+        "--json-file",
+        str(out_dir / JSON_FILE),
+        "--junit-file",
+        str(out_dir / JUNIT_FILE),
+        "--summary-file",
+        str(out_dir / SUMMARY_FILE),
+    ]
+
+
+def run_gate(
+    out_dir: Path,
+    *,
+    api_url: str,
+    api_key: str,
+    account_id: str,
+    test_ids: Sequence[str] = (),
+    check_ids: Sequence[str] = (),
+    args: Sequence[str] = (),
+    environ: Mapping[str, str] | None = None,
+    timing: Timing = DEFAULT_TIMING,
+) -> GateRun:
+    """Run `gate.cli.main` in-process with every report into `out_dir`; time it."""
+    argv = ["--api-url", api_url, "--account-id", account_id, *report_args(out_dir)]
+    if test_ids:
+        argv += ["--test-session-ids", ",".join(test_ids)]
+    if check_ids:
+        argv += ["--check-session-ids", ",".join(check_ids)]
+    argv += ["--pr-comment", "never", *args]
+    env = gate_environ(out_dir, **{"INPUT_API-KEY": api_key, **(environ or {})})
+    out = io.StringIO()
+    start = time.monotonic()
+    code = main(argv, env, out=out, timing=timing)
+    return GateRun(code, out.getvalue(), time.monotonic() - start, out_dir)
+
+
+# -- nothing lost -------------------------------------------------------------------------------
+def assert_nothing_lost(ids: Sequence[str], out_dir: Path, stdout: str) -> None:
+    """Every session given is in every report and in the counts, whatever happened to it.
+
+    Console (a session line each), the JSON report (each once, in the order given), JUnit (a
+    testsuite each), the summary file and the job summary (each session by its ID, link or
+    name), the `sessions` output; `total-count` and the JSON total count at least one check run
+    per session, and the counts add up.
+    """
+    ids = [i.lower() for i in ids]
+    report = json.loads((out_dir / JSON_FILE).read_text("utf-8"))
+    assert [s["id"] for s in report["sessions"]] == ids, "JSON report sessions"
+    verdict = report["verdict"]
+    assert verdict["total"] >= len(ids)
+    assert sum(verdict["counts"].values()) == verdict["total"]
+    assert verdict["total"] == sum(len(s["runs"]) for s in report["sessions"])
+    for session in report["sessions"]:
+        assert session["runs"], f"session {session['id']} has no check run"
+
+    lines = stdout.splitlines()
+    label = "|".join(re.escape(x) for x in LABELS)
+    for session_id in ids:
+        pattern = re.compile(rf"^({label})\s+(test|check) session .* {re.escape(session_id)}:")
+        assert any(pattern.match(line) for line in lines), f"no console line for {session_id}"
+
+    suites = ET.parse(out_dir / JUNIT_FILE).getroot().findall("testsuite")
+    assert [s.get("id") for s in suites] == ids, "JUnit testsuites"
+    assert sum(len(s.findall("testcase")) for s in suites) >= len(ids)
+
+    summary = (out_dir / SUMMARY_FILE).read_text("utf-8")
+    step_summary = (out_dir / STEP_SUMMARY).read_text("utf-8")
+    assert summary.strip() and summary.strip() in step_summary, "job summary"
+    for session in report["sessions"]:
+        shown = session["id"] in summary or md_text(session["title"]) in summary
+        assert shown, f"session {session['id']} not in the summary"
+
+    outputs = runner_outputs((out_dir / GITHUB_OUTPUT).read_text("utf-8"))
+    listed = json.loads(outputs["sessions"])
+    assert [s["id"] for s in listed] == ids, "sessions output"
+    assert int(outputs["total-count"]) >= len(ids)
+    assert int(outputs["total-count"]) == verdict["total"]
+    assert outputs["result"] in ("passed", "failed")
