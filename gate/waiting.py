@@ -157,9 +157,10 @@ def wait_all(
     wake = threading.Event()
     lock = threading.Lock()
     credentials: list[CredentialsRejected] = []
-    # The first GETs cost a request per session on top of the first long-polls: only while
-    # the rate limiter's burst pays for both, so no long-poll waits for a token (SPEC §3).
-    read_first = 2 * len(refs) <= client.limiter.capacity
+    # The first GETs cost a request per session on top of the long-polls: only while the
+    # first GETs, two rounds of long-polls and a detail read per session fit in one
+    # rate-limit window (150 sessions by default), so no long-poll waits for a slot.
+    read_first = 4 * len(refs) <= client.limiter.limit
 
     def work(index: int, ref: Ref) -> None:
         try:

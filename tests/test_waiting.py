@@ -234,13 +234,14 @@ def test_interruption_stops_at_once(simulator: SimulatorFactory) -> None:
 def test_more_sessions_than_the_burst_pays_for_skip_the_first_read(
     simulator: SimulatorFactory,
 ) -> None:
-    """2 requests per session would overdraw the limiter's burst: the first request of each
-    session is its long-poll, which also gives its link (bench: 200 sessions, 400 requests)."""
+    """Too many sessions for a first GET each within the rate limit (4 requests per session
+    must fit in its window): the first request of each session is its long-poll, which also
+    gives its link (bench: 200 sessions, 2 requests each where 3 overdrew the budget)."""
     sessions = [passing(duration_s=0.3) for _ in range(3)]
     sim = simulator(sessions)
     links: list[str] = []
     waited = wait_all(
-        client_for(sim, limiter=RateLimiter(capacity=5, rate=100.0)),
+        client_for(sim, limiter=RateLimiter(limit=8, window=1.0)),
         [ref(s) for s in sessions],
         30,
         30,
