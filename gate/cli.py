@@ -45,6 +45,7 @@ SECRET_ENV = (
     "INPUT_GITHUB_TOKEN",
     "GITHUB_TOKEN",
 )
+SECRET_FLAGS = ("--api-key", "--github-token")
 DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
 SIGNAL_POLL = 0.05  # how often the main thread looks for a signal while others work
 T = TypeVar("T")
@@ -134,7 +135,7 @@ def main(
     signals = Signals()
     signals.install()  # first: a cancelled run still writes its reports
     runner = Runner(env, stream)
-    runner.mask(env[name] for name in SECRET_ENV if env.get(name))
+    runner.mask([*(env[name] for name in SECRET_ENV if env.get(name)), *flag_secrets(args)])
     try:
         config = load_config(args, env, cwd=Path.cwd())
         runner.mask(config.secrets())
@@ -162,6 +163,19 @@ def main(
         return EXIT_NO_VERDICT
     finally:
         signals.release()
+
+
+def flag_secrets(args: Sequence[str]) -> list[str]:
+    """The values of `--api-key` / `--github-token` on the command line, to mask before
+    anything else is printed (even when the options turn out to be invalid)."""
+    found: list[str] = []
+    for index, arg in enumerate(args):
+        for flag in SECRET_FLAGS:
+            if arg.startswith(flag + "="):
+                found.append(arg[len(flag) + 1 :].strip())
+            elif arg == flag and index + 1 < len(args):
+                found.append(args[index + 1].strip())
+    return [value for value in found if value]
 
 
 def run(
