@@ -134,10 +134,10 @@ def gate(
     )
 
 
-def sessions() -> list[ScriptedSession]:
+def sessions(*, running: bool = True) -> list[ScriptedSession]:
     return [
         ScriptedSession("test", "PASSED", "Smoke", results=[ScriptedResult("Home")]),
-        ScriptedSession("check", "PASSED", "Status", never_finishes=True),
+        ScriptedSession("check", "PASSED", "Status", never_finishes=running),
     ]
 
 
@@ -256,7 +256,7 @@ def test_an_internal_error_that_carries_the_secrets(
     monkeypatch: pytest.MonkeyPatch,
     where: tuple[object, str],
 ) -> None:
-    waited = sessions()
+    waited = sessions(running=False)
     sim = simulator(waited, api_key=API_KEY)
     target, name = where
     monkeypatch.setattr(target, name, leak)
