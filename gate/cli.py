@@ -214,6 +214,7 @@ def run(
             f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
             f"(timeout {config.timeout_s:g}s) at {config.api_url}"
         )
+        warm: list[Templates] = []
         waited = wait_all(
             client,
             config.sessions,
@@ -222,13 +223,14 @@ def run(
             progress=Progress(say=runner.say, interval=progress_interval),
             on_link=on_link,
             interrupted=signals,
+            meanwhile=_prepare_reports(templates, warm),
         )
         sessions = waited.sessions
         warnings: list[str] = []
         if templates is None:
             from gate.render import load_templates  # noqa: PLC0415 - lazy, see above
 
-            templates = load_templates(None, None)
+            templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
             sessions, warnings = _explain(sessions, client, config, deadline, signals)
@@ -318,6 +320,23 @@ def redact(report: Report, scrub: Callable[[str], str]) -> Report:
     )
     warnings = tuple(scrub(w) for w in report.warnings)
     return dataclasses.replace(report, sessions=sessions, warnings=warnings)
+
+
+def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Callable[[], None]:
+    """The main thread's chore while the sessions run: import the report modules and compile
+    the built-in templates (into `into`), so the verdict comes ~80 ms sooner after the wait."""
+
+    def prepare() -> None:
+        import gate.details  # noqa: PLC0415 - lazy, see the imports
+        import gate.json_report  # noqa: PLC0415
+        import gate.junit  # noqa: F401, PLC0415
+
+        if templates is None:
+            from gate.render import load_templates  # noqa: PLC0415
+
+            into.append(load_templates(None, None))
+
+    return prepare
 
 
 def write_reports(

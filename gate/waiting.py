@@ -8,6 +8,7 @@ being refused.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import threading
 from collections.abc import Callable, Sequence
@@ -17,6 +18,7 @@ from gate.checkly import ApiError, ChecklyClient, Unreachable
 from gate.errors import CredentialsRejected
 from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
 
+MEANWHILE_AFTER = 1.0  # the main thread's chore waits at most this long for first answers
 FINAL_READ_GRACE = 2.0  # the one last read after the deadline may take this long
 
 
@@ -147,8 +149,14 @@ def wait_all(
     progress: Progress,
     on_link: Callable[[Session], None] | None = None,
     interrupted: Callable[[], bool] = lambda: False,
+    meanwhile: Callable[[], None] | None = None,
 ) -> WaitResult:
-    """Await every session at once; results in input order, whatever happened to each."""
+    """Await every session at once; results in input order, whatever happened to each.
+
+    `meanwhile`: work for the otherwise idle main thread (the reports' templates), done once
+    every session has had a first answer or after `MEANWHILE_AFTER` seconds, so it never
+    holds up a first request; its errors are ignored (the caller does it again if needed).
+    """
     clock = client.clock
     start = clock()
     deadline = start + timeout_s
@@ -202,6 +210,11 @@ def wait_all(
             client.cancel_reason = "the run was interrupted before this session finished"
             client.cancel.set()
             break
+        if meanwhile is not None and (
+            clock() - start >= MEANWHILE_AFTER or all(t.reached for t in trackers)
+        ):
+            _quietly(meanwhile)  # a session that finished meanwhile has set `wake`
+            meanwhile = None
         now = clock()
         if now >= next_progress:
             progress.say(_progress_line(done, len(refs), now - start, deadline - now))
@@ -220,6 +233,11 @@ def wait_all(
         credentials=credentials[0] if credentials else None,
         interrupted=was_interrupted,
     )
+
+
+def _quietly(work: Callable[[], None]) -> None:
+    with contextlib.suppress(Exception):
+        work()
 
 
 def _progress_line(done: int, total: int, elapsed: float, left: float) -> str:

@@ -231,7 +231,7 @@ def test_interruption_stops_at_once(simulator: SimulatorFactory) -> None:
     assert "interrupted" in (waited.sessions[0].note or "")
 
 
-def test_more_sessions_than_the_burst_pays_for_skip_the_first_read(
+def test_more_sessions_than_the_rate_limit_affords_skip_the_first_read(
     simulator: SimulatorFactory,
 ) -> None:
     """Too many sessions for a first GET each within the rate limit (4 requests per session
@@ -252,6 +252,30 @@ def test_more_sessions_than_the_burst_pays_for_skip_the_first_read(
     assert sorted(links) == sorted(s.id for s in sessions)
     assert len(sim.requests) == 3
     assert all(r.path.endswith("/completion") for r in sim.requests)
+
+
+def test_the_main_thread_s_chore_runs_once_after_the_first_answers(
+    simulator: SimulatorFactory,
+) -> None:
+    sessions = [passing(duration_s=0.6) for _ in range(2)]
+    sim = simulator(sessions)
+    calls: list[int] = []
+
+    def chore() -> None:  # what the gate does here: compile the templates
+        calls.append(len(sim.requests))
+        raise RuntimeError("ignored: the caller does it again after the wait")
+
+    waited = wait_all(
+        client_for(sim),
+        [ref(s) for s in sessions],
+        30,
+        30,
+        progress=Progress(print),
+        meanwhile=chore,
+    )
+    assert [s.outcome for s in waited.sessions] == [Outcome.PASSED] * 2
+    assert len(calls) == 1
+    assert calls[0] >= 2  # both first reads were answered before the chore began
 
 
 @pytest.mark.parametrize(
