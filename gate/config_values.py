@@ -17,6 +17,7 @@ from gate.durations import DurationError, format_duration, parse_duration
 from gate.model import Outcome, SessionKind
 from gate.session_ids import SessionRef, is_uuid, parse_id_list, refs_from_files, show, unique
 from gate.verdict import DEFAULT_FAIL_ON
+from gate.workflow import MIN_SECRET_LENGTH
 
 DEFAULT_API_URL = "https://api.checklyhq.com"
 TIMEOUT_DEFAULT_S = 600.0
@@ -45,7 +46,11 @@ class ValueReader:
 
     @property
     def secret_values(self) -> list[str]:
-        return [self.values[name] for name in SECRETS if name in self.values]
+        return [
+            self.values[name]
+            for name in SECRETS
+            if len(self.values.get(name, "").strip()) >= MIN_SECRET_LENGTH
+        ]
 
     def problem(self, name: str, message: str) -> None:
         self.problems.append((name, message))

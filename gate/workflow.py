@@ -17,6 +17,8 @@ from urllib.parse import quote
 
 MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
 MAX_OUTPUT_BYTES = 64 * 1024
+# Shorter values are not secrets worth hiding: masking `u` would garble every message.
+MIN_SECRET_LENGTH = 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -88,7 +90,7 @@ class Runner:
         """`::add-mask::` every secret (each line of a multi-line one) first thing."""
         for secret in secrets:
             for line in secret.splitlines():
-                if len(line.strip()) >= 4 and line not in self._secrets:
+                if len(line.strip()) >= MIN_SECRET_LENGTH and line not in self._secrets:
                     self.command("add-mask", line)
                     self._secrets.append(line)
                     forms = {*self._forms, *secret_forms(line)}

@@ -126,3 +126,10 @@ def test_plain_errors_keep_their_lines_outside_github() -> None:
         "    - timeout: bad",
         "  :\u200b:error:\u200b:x",
     ]
+
+
+def test_values_too_short_to_be_secrets_are_not_masked() -> None:
+    gh, out = runner()
+    gh.mask(["u", "abc"])
+    gh.say("api-url: use a URL")
+    assert out.getvalue() == "api-url: use a URL\n"
