@@ -24,10 +24,13 @@ RUN python -m pip install --no-cache-dir --require-hashes --only-binary=:all: \
         -r /app/requirements.lock
 
 # Then the code. --no-deps: everything it needs is already installed from the lock.
+# /app/entrypoint.py imports /app/gate (its own folder comes first on sys.path), so that copy
+# is byte-compiled here: with PYTHONDONTWRITEBYTECODE every start would compile it again.
 COPY pyproject.toml README.md entrypoint.py /app/
 COPY gate/ /app/gate/
 RUN python -m pip install --no-cache-dir --no-deps --no-build-isolation /app \
-    && rm -rf /app/build /app/*.egg-info
+    && rm -rf /app/build /app/*.egg-info \
+    && python -m compileall -q /app/gate
 
 # Runs as root, on purpose (hence no USER): GitHub's docs require container actions to run as
 # the default (root) user, because the runner mounts /github/workspace, /github/file_commands
