@@ -708,10 +708,9 @@ OPTION_ENV = {o.name: (f"INPUT_{o.name.upper()}", *o.env) for o in OPTIONS}
 
 
 def documented_bad_inputs() -> list[tuple[str, str, str]]:
-    """(input cell, message, message cell) of each "### Bad input" row: from README.md once
-    the section is pasted there, from docs/_options.md until then."""
-    for path in (ROOT / "README.md", ROOT / "docs" / "_options.md"):
-        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    """(input cell, message, message cell) of each README "### Bad input" row."""
+    for path in (ROOT / "README.md",):
+        text = path.read_text(encoding="utf-8")
         found = re.search(r"^### Bad input[ \t]*$(.*?)(?=^#{1,3} |\Z)", text, re.M | re.S)
         if found:
             rows = []
@@ -721,7 +720,7 @@ def documented_bad_inputs() -> list[tuple[str, str, str]]:
                 if message:
                     rows.append((cells[0], message.group(1).strip(), cells[1]))
             return rows
-    raise AssertionError('no "### Bad input" table in README.md or docs/_options.md')
+    raise AssertionError('no "### Bad input" table in README.md')
 
 
 def run_documented_input(cell: str, workdir: Path) -> list[str] | None:

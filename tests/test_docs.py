@@ -203,16 +203,6 @@ def test_readme_defaults_agree_with_action(action: dict[str, Any], readme: str) 
     assert not wrong, "\n".join(wrong)
 
 
-@pytest.mark.skipif(
-    not (ROOT / "docs" / "_options.md").is_file(), reason="no docs/_options.md in this tree"
-)
-def test_options_draft_agrees_with_action(action: dict[str, Any]) -> None:
-    """docs/_options.md is pasted into README.md: check it before it gets there."""
-    draft = (ROOT / "docs" / "_options.md").read_text(encoding="utf-8")
-    test_readme_options_table_has_every_input(action, draft)
-    test_readme_defaults_agree_with_action(action, draft)
-
-
 def test_readme_option_rows_parse() -> None:
     """The table parser itself, on the row shapes README and SPEC use."""
     table = "\n".join(

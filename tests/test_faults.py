@@ -4,7 +4,7 @@ Each test runs `gate.cli.main` as the container does (GitHub env, every report w
 asserts the verdict, the exit code, which sessions were affected (from the JSON report), that
 the run ended within the deadline plus the documented margin, and that no session was lost
 from any report (`assert_nothing_lost`). The cases are the rows of "Failure modes" in
-`docs/_failure_modes.md`.
+README.md.
 """
 
 from __future__ import annotations
