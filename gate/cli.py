@@ -2,22 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import signal
 import sys
-import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from types import FrameType
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TYPE_CHECKING, TextIO
 
 from gate import __version__
 from gate.checkly import DEFAULT_TIMING, ChecklyClient, Timing
 from gate.config import Config, load_config
-from gate.console import annotate, outputs, print_report
+from gate.console import outputs
 from gate.errors import (
     EXIT_FAILED,
     EXIT_NO_VERDICT,
@@ -29,7 +26,9 @@ from gate.errors import (
     NoVerdict,
 )
 from gate.model import Session
-from gate.report import HistoryEntry, Report, RunInfo
+from gate.report import Report, RunInfo
+from gate.reporting import redact, write_reports
+from gate.signals import Signals
 from gate.verdict import decide
 from gate.waiting import Progress, wait_all
 from gate.workflow import Runner, neutralize
@@ -47,74 +46,6 @@ SECRET_ENV = (
 )
 SECRET_FLAGS = ("--api-key", "--github-token")
 DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
-SIGNAL_POLL = 0.05  # how often the main thread looks for a signal while others work
-T = TypeVar("T")
-
-
-class Signals:
-    """Turns SIGINT/SIGTERM into a flag the main thread polls (handlers must not block).
-
-    The first signal decides the exit code; later ones (the runner sends SIGINT, then SIGTERM
-    7.5 s later) are ignored, so they cannot cut the reports short. While installed, Python's
-    KeyboardInterrupt never happens.
-    """
-
-    def __init__(self) -> None:
-        self.signum: int | None = None
-        self._previous: dict[int, object] = {}
-
-    def install(self) -> None:
-        if threading.current_thread() is not threading.main_thread():
-            return
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            self._previous[signum] = signal.signal(signum, self._handle)
-
-    def restore(self) -> None:
-        for signum, handler in self._previous.items():
-            signal.signal(signum, handler)  # type: ignore[arg-type]
-        self._previous.clear()
-
-    def release(self) -> None:
-        """Done: restore the previous handlers; but once cancelled, ignore further signals,
-        so one that arrives while the process exits cannot kill it (and change its code)."""
-        if self.signum is None:
-            self.restore()
-            return
-        for signum in self._previous:
-            signal.signal(signum, signal.SIG_IGN)
-        self._previous.clear()
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.signum is None:
-            self.signum = signum
-
-    def __call__(self) -> bool:
-        """Whether a signal has arrived."""
-        return self.signum is not None
-
-    def run(self, work: Callable[[], T]) -> tuple[bool, T | None]:
-        """`work()` in a daemon thread, abandoned when a signal comes: (finished, its result).
-
-        For the steps after the wait that talk to the network (failure details, the PR
-        comment): the main thread stays free to notice a signal within `SIGNAL_POLL` seconds.
-        """
-        box: dict[str, object] = {}
-
-        def target() -> None:
-            try:
-                box["result"] = work()
-            except BaseException as exc:  # handed to the main thread below
-                box["error"] = exc
-
-        thread = threading.Thread(target=target, name="gate-step", daemon=True)
-        thread.start()
-        while thread.is_alive() and not self():
-            thread.join(SIGNAL_POLL)
-        if thread.is_alive():
-            return False, None
-        if "error" in box:
-            raise box["error"]  # type: ignore[misc]
-        return True, box.get("result")  # type: ignore[return-value]
 
 
 def main(
@@ -267,7 +198,8 @@ def run(
         if not waited.reached:
             raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
         if not verdict.passed:
-            runner.error(verdict.summary, title="checkly-gate")
+            if runner.github:  # elsewhere the console's last line already says it
+                runner.error(verdict.summary, title="checkly-gate")
             return EXIT_FAILED
         return EXIT_PASSED
     finally:
@@ -297,31 +229,6 @@ def _explain(
     return sessions, [note]
 
 
-def redact(report: Report, scrub: Callable[[str], str]) -> Report:
-    """The report with every known secret scrubbed from its free text: a second line of
-    defence, so an API message or an exception that echoed a key cannot carry it into a file."""
-
-    def text(value: str | None) -> str | None:
-        return None if value is None else scrub(value)
-
-    sessions = tuple(
-        dataclasses.replace(
-            s,
-            name=text(s.name),
-            note=text(s.note),
-            runs=tuple(
-                dataclasses.replace(
-                    r, name=scrub(r.name), reason=text(r.reason), error_group=text(r.error_group)
-                )
-                for r in s.runs
-            ),
-        )
-        for s in report.sessions
-    )
-    warnings = tuple(scrub(w) for w in report.warnings)
-    return dataclasses.replace(report, sessions=sessions, warnings=warnings)
-
-
 def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Callable[[], None]:
     """The main thread's chore while the sessions run: import the report modules and compile
     the built-in templates (into `into`), so the verdict comes ~80 ms sooner after the wait."""
@@ -337,98 +244,3 @@ def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Call
             into.append(load_templates(None, None))
 
     return prepare
-
-
-def write_reports(
-    report: Report,
-    config: Config,
-    *,
-    templates: Templates,
-    runner: Runner,
-    environ: Mapping[str, str],
-    interrupted: Callable[[], bool] = lambda: False,
-) -> tuple[str | None, list[str]]:
-    """Console, summary, files, annotations and the PR comment.
-
-    Returns the comment URL and the reports that could not be written (each one is tried).
-    The PR comment is skipped once the run is interrupted; given the run's `Signals`, it is
-    also abandoned when a signal comes while it is being written.
-    """
-    from gate.json_report import write_json  # noqa: PLC0415 - lazy, see the imports
-    from gate.junit import write_junit  # noqa: PLC0415
-    from gate.render import render_summary  # noqa: PLC0415
-
-    print_report(report, runner)
-    if report.judged:
-        annotate(report, runner)
-    summary = render_summary(report, templates)
-    problems: list[str] = []
-    writers: list[tuple[str, Path | None, Callable[[Path], None]]] = [
-        ("summary-file", config.summary_file, lambda p: _write_text(p, summary)),
-        ("junit-file", config.junit_file, lambda p: write_junit(report, p)),
-        ("json-file", config.json_file, lambda p: write_json(report, p)),
-    ]
-    if config.job_summary and environ.get("GITHUB_STEP_SUMMARY"):
-        writers.insert(
-            0,
-            ("job summary", Path(environ["GITHUB_STEP_SUMMARY"]), runner.write_summary_to(summary)),
-        )
-    for what, path, write in writers:
-        if path is None:
-            continue
-        try:
-            write(path)
-        except OSError as exc:
-            problems.append(f"{what} {path}: {exc.strerror or exc}")
-            runner.error(f"could not write the {what} to {path}: {exc.strerror or exc}")
-        else:
-            runner.say(f"Wrote the {what}: {path}")
-    if interrupted() or config.pr_comment == "never":
-        return None, problems
-    if not isinstance(interrupted, Signals):
-        return _comment(report, config, templates, runner, environ), problems
-    finished, url = interrupted.run(lambda: _comment(report, config, templates, runner, environ))
-    if not finished:
-        runner.say("Interrupted while writing the PR comment; it may not be up to date.")
-    return url, problems
-
-
-def _comment(
-    report: Report,
-    config: Config,
-    templates: Templates,
-    runner: Runner,
-    environ: Mapping[str, str],
-) -> str | None:
-    from gate.pr_comment import marker_for, upsert_comment  # noqa: PLC0415 - lazy PyGithub
-    from gate.render import render_comment  # noqa: PLC0415
-
-    marker = marker_for(config.comment_key)
-    entry = HistoryEntry(
-        time=report.run.finished_at.strftime("%Y-%m-%d %H:%M UTC"),
-        result=report.verdict.result,
-        total=report.verdict.total,
-        failing=report.verdict.failing,
-        commit=report.run.sha,
-        run_url=report.run.run_url,
-    )
-    result = upsert_comment(
-        token=config.github_token,
-        mode=config.pr_comment,
-        key=config.comment_key,
-        gate_failed=not report.verdict.passed,
-        environ=environ,
-        render=lambda history: render_comment(report, templates, marker=marker, history=history),
-        entry=entry,
-        pr_override=config.pr_number,
-    )
-    if result.notice:
-        runner.notice(result.notice, getattr(result, "level", "notice"))
-    if result.url:
-        runner.say(f"PR comment {result.action}: {result.url}")
-    return result.url
-
-
-def _write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")

@@ -1,0 +1,41 @@
+"""End to end: `checkly-gate demo` runs the real gate against the embedded simulator."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+
+def test_demo_waits_decides_and_reports(tmp_path: Path) -> None:
+    out = tmp_path / "reports"
+    proc = subprocess.run(
+        [sys.executable, "-m", "gate", "demo", "--output-dir", str(out)],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin"},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    log = proc.stdout
+    assert "a Checkly API simulator is serving 5 sample sessions at http://127.0.0.1:" in log
+    assert "Waiting for 5 Checkly sessions" in log
+    assert "Waiting: " in log  # progress while the slow session runs
+    assert "Gate failed:" in log
+    assert "The gate's verdict: exit 1 (failed)" in log
+    assert "status code equals 200, got 500" in log  # a reason, fetched from the detail
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    outcomes = sorted(s["outcome"] for s in report["sessions"])
+    assert outcomes == ["degraded", "failed", "failed", "passed", "passed"]
+    summary = (out / "summary.md").read_text(encoding="utf-8")
+    for session in report["sessions"]:
+        assert session["link"] in summary
+    comment = (out / "comment.md").read_text(encoding="utf-8")
+    assert comment.startswith("<!-- checkly-gate:demo -->")
+    suites = ET.parse(out / "junit.xml").getroot().findall("testsuite")
+    assert len(suites) == 5
