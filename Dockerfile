@@ -40,4 +40,4 @@ RUN python -m pip install --no-cache-dir --no-deps --no-build-isolation /app \
 
 # Exec form, absolute paths: the runner sets its own --workdir (/github/workspace) and passes
 # `args:` (none for this action) and `docker run` arguments straight to the gate.
-ENTRYPOINT ["python", "/app/entrypoint.py"]
+ENTRYPOINT ["/usr/local/bin/python", "/app/entrypoint.py"]

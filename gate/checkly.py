@@ -109,14 +109,17 @@ class RateLimiter:
 
 
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
-    """`Retry-After` as seconds from now: delta-seconds or an HTTP date (RFC 9110)."""
+    """`Retry-After` as seconds from now: delta-seconds or an HTTP date (RFC 9110).
+
+    Anything else (`nan`, `inf`, `-3`, `1.5`) is not a Retry-After: None, so the caller backs off.
+    """
     if not value:
         return None
     value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
+    if value.isascii() and value.isdigit():
+        return float(value)
+    if not any(c.isalpha() for c in value):
+        return None
     try:
         when = email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

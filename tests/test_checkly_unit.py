@@ -11,7 +11,19 @@ from gate.checkly import ChecklyClient, RateLimiter, retry_after_seconds
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("2", 2.0), (" 0.5 ", 0.5), ("-3", 0.0), ("", None), (None, None), ("soon", None)],
+    [
+        ("2", 2.0),
+        (" 120 ", 120.0),
+        ("0", 0.0),
+        ("0.5", None),
+        ("-3", None),
+        ("nan", None),
+        ("inf", None),
+        ("1e3", None),
+        ("", None),
+        (None, None),
+        ("soon", None),
+    ],
 )
 def test_retry_after_seconds(value: str | None, expected: float | None) -> None:
     assert retry_after_seconds(value) == expected
