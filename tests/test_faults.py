@@ -155,8 +155,12 @@ def test_endless_408s_end_incomplete_at_the_deadline(
     }
     assert 2.0 <= run.elapsed <= 2.0 + margin()
     said(run, slow_test.id, "timeout came first")
-    statuses = [s for path, s, _ in requests_to(sim, slow_test.id) if path == "/completion"]
-    assert len(statuses) >= 3 and set(statuses) == {408}  # asked again at once, every time
+    polls = [(s, at) for path, s, at in requests_to(sim, slow_test.id) if path == "/completion"]
+    assert len(polls) >= 3 and {s for s, _ in polls} == {408}
+    # asked again at once, every time: each 408 comes 0.3 s (the cap) after its request, and
+    # the next request follows it with no back-off
+    gaps = [b - a for (_, a), (_, b) in itertools.pairwise(polls)]
+    assert all(gap < 0.3 + 0.1 for gap in gaps), gaps
     # partial results kept: the finished run is shown, the unfinished one is incomplete
     runs = run.session(slow_test.id)["runs"]
     assert [r["outcome"] for r in runs] == ["passed", "incomplete"]
@@ -440,7 +444,12 @@ def test_404_and_400_sessions_are_errors_and_the_others_go_on(
 
 
 @pytest.mark.parametrize(
-    ("status", "hint"), [(401, "api-key"), (403, "account-id")], ids=["401", "403"]
+    ("status", "hint"),
+    [
+        (401, "create a key under Checkly > User settings > API keys"),
+        (403, "Account settings > General"),
+    ],
+    ids=["401", "403"],
 )
 def test_credentials_refused_stop_the_run_with_a_hint(
     simulator: SimulatorFactory, tmp_path: Path, status: int, hint: str
@@ -453,7 +462,8 @@ def test_credentials_refused_stop_the_run_with_a_hint(
         else {"account_id": "0f0f0f0f-0000-4000-8000-000000000000"}
     )
     run = gate(sim, tmp_path, sessions, "--timeout", "30s", **wrong)
-    exited_with_gate_error(run, 3, f"HTTP {status}", "Hint:", hint)
+    account = wrong.get("account_id", sim.account_id)  # the account used is named
+    exited_with_gate_error(run, 3, f"HTTP {status}", "Hint:", hint, f"[account {account}]")
     assert run.outputs["result"] == "failed"
     assert run.elapsed < 3.0  # stopped at once, long before the timeout
     assert set(run.outcomes().values()) <= {"error", "incomplete"}

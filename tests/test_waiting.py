@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+import re
 import time
 from dataclasses import dataclass
 
@@ -209,7 +211,14 @@ def test_results_in_input_order_and_progress_lines(simulator: SimulatorFactory) 
     assert [s.id for s in waited.sessions] == [s.id for s in sessions]
     assert sorted(links) == sorted(s.id for s in sessions)
     assert lines and lines[0].startswith("Waiting: ") and "/3 sessions done" in lines[0]
-    assert "left" in lines[0]
+    assert re.fullmatch(r"Waiting: \d/3 sessions done, \d+s elapsed, \d+s left", lines[0])
+
+
+def test_the_gate_prints_progress_at_least_every_30_seconds() -> None:
+    from gate.cli import run
+
+    assert inspect.signature(run).parameters["progress_interval"].default <= 30
+    assert Progress(print).interval <= 30
 
 
 def test_interruption_stops_at_once(simulator: SimulatorFactory) -> None:
