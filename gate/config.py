@@ -132,6 +132,7 @@ class Config:
 class _Parser(argparse.ArgumentParser):
     """argparse that raises InvalidOptions instead of exiting; the CLI turns it into exit 2."""
 
+    # argparse types error() as NoReturn; raising instead of exiting keeps that promise
     def error(self, message: str) -> None:  # type: ignore[override]
         raise InvalidOptions([message])
 

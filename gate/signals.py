@@ -32,6 +32,7 @@ class Signals:
 
     def restore(self) -> None:
         for signum, handler in self._previous.items():
+            # typeshed allows None back from signal.signal; for SIGINT/SIGTERM it never is
             signal.signal(signum, handler)  # type: ignore[arg-type]
         self._previous.clear()
 
@@ -59,13 +60,14 @@ class Signals:
         For the steps after the wait that talk to the network (failure details, the PR
         comment): the main thread stays free to notice a signal within `SIGNAL_POLL` seconds.
         """
-        box: dict[str, object] = {}
+        results: list[T] = []
+        errors: list[BaseException] = []
 
         def target() -> None:
             try:
-                box["result"] = work()
+                results.append(work())
             except BaseException as exc:  # handed to the main thread below
-                box["error"] = exc
+                errors.append(exc)
 
         thread = threading.Thread(target=target, name="gate-step", daemon=True)
         thread.start()
@@ -73,6 +75,6 @@ class Signals:
             thread.join(SIGNAL_POLL)
         if thread.is_alive():
             return False, None
-        if "error" in box:
-            raise box["error"]  # type: ignore[misc]
-        return True, box.get("result")  # type: ignore[return-value]
+        if errors:
+            raise errors[0]
+        return True, results[0] if results else None

@@ -142,6 +142,7 @@ class Simulator:
     def url(self) -> str:
         if self._server is None:
             raise RuntimeError("the simulator is not started")
+        # S104: compared with the any-address to print a URL a client can use; nothing binds here
         host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host  # noqa: S104
         return f"http://{host}:{self._server.server_address[1]}"
 

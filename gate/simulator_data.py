@@ -362,6 +362,7 @@ def _with_details(body: Json, r: ScriptedResult, start: float, stop: float) -> J
     for key, value in (r.detail or {}).items():
         current = body.get(key)
         merge = isinstance(current, dict) and isinstance(value, dict)
+        # mypy cannot narrow `current` through `merge`; both are dicts when it is true
         body[key] = {**current, **value} if merge else value  # type: ignore[dict-item]
     return body
 
