@@ -323,6 +323,15 @@ def test_only_the_release_job_may_write() -> None:
     assert writers == expected, writers
 
 
+def test_release_runs_the_tests_first_and_finds_the_image_line() -> None:
+    release = load_yaml(WORKFLOWS / "release.yml")["jobs"]
+    assert release["release"]["needs"] == "test"
+    assert any(step.get("run") == "make test" for step in release["test"]["steps"])
+    # release.yml rewrites this exact line to the prebuilt image: keep it as it is
+    lines = (ROOT / "action.yml").read_text(encoding="utf-8").splitlines()
+    assert "  image: Dockerfile" in lines
+
+
 def test_selftest_uses_the_action_from_this_checkout() -> None:
     jobs = load_yaml(WORKFLOWS / "selftest.yml")["jobs"].values()
     assert any(step.get("uses") == "./" for job in jobs for step in job["steps"])
