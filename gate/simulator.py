@@ -86,6 +86,7 @@ class _Play:
         self.session, self.added, self.wall = session, time.monotonic(), time.time()
         self.forced: float | None = None
         self.faults: deque[Fault] = deque(session.faults)
+        self.finish_after_408: int | None = None  # 408s to answer before finishing
 
     def due(self) -> float | None:
         """When the script says it finishes (None: never, unless `finish()`ed)."""
@@ -194,6 +195,15 @@ class Simulator:
             if play.finished_at(now) is None:
                 play.forced = now
             self._cond.notify_all()
+
+    def finish_after_408(self, session_id: str, nth: int = 1) -> None:
+        """Finish the session right after its completion endpoint answers its `nth` next 408,
+        so the client's next request sees it finished (a session finishing exactly when a
+        client's deadline ends its long-polls: only the one last read can see it)."""
+        if nth < 1:
+            raise ValueError(f"nth must be at least 1, not {nth}")
+        with self._cond:
+            self._plays[session_id.lower()].finish_after_408 = nth
 
     def fail_all(self, fault: Fault | None) -> None:
         """Apply `fault` to every request until `fail_all(None)`."""
@@ -317,6 +327,11 @@ class Simulator:
                 until = deadline if due is None or due <= now else min(deadline, due)
                 self._cond.wait(until - now + 0.001)
             timeline = play.timeline(time.monotonic())
+            if not timeline.finished and play.finish_after_408 is not None:
+                play.finish_after_408 -= 1
+                if play.finish_after_408 == 0:  # this 408 is the last: finished from now on
+                    play.finish_after_408, play.forced = None, time.monotonic()
+                    self._cond.notify_all()
         if not timeline.finished:
             message = f"{_LABEL[kind]} {args[0]} has not finished after {wait:g} s, ask again"
             return _error(408, message)

@@ -169,6 +169,22 @@ def test_finish_wakes_a_waiting_long_poll(simulator: SimulatorFactory) -> None:
     assert 0 <= answered - (sim.completed_at(session.id) or 0) < 0.2
 
 
+def test_finish_after_408_finishes_right_after_the_nth_408(simulator: SimulatorFactory) -> None:
+    session = ScriptedSession("check", "PASSED", never_finishes=True, results=results("passed"))
+    other = ScriptedSession("check", "PASSED", never_finishes=True)
+    sim = simulator([session, other], max_wait_cap=0.1)
+    sim.finish_after_408(session.id, nth=2)
+    assert completion(sim, session, wait=1).status_code == 408
+    assert sim.completed_at(session.id) is None
+    assert completion(sim, session, wait=1).status_code == 408  # the 2nd: finished right after
+    assert sim.completed_at(session.id) is not None
+    assert get(sim, f"/v2/check-sessions/{session.id}").json()["status"] == "PASSED"
+    assert completion(sim, other, wait=1).status_code == 408  # only that session
+    assert sim.completed_at(other.id) is None
+    with pytest.raises(ValueError, match="at least 1"):
+        sim.finish_after_408(other.id, nth=0)
+
+
 def test_an_unfinished_session_answers_408_after_max_wait_seconds(
     simulator: SimulatorFactory,
 ) -> None:
