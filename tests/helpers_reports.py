@@ -15,7 +15,7 @@ import json
 import re
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -23,6 +23,7 @@ from typing import Any
 from gate.checkly import DEFAULT_TIMING, Timing
 from gate.cli import main
 from gate.markdown import md_text
+from tests.fake_github import FakeGitHub
 
 # Report files inside a run's folder.
 JSON_FILE = "report.json"
@@ -30,6 +31,11 @@ JUNIT_FILE = "junit.xml"
 SUMMARY_FILE = "summary.md"
 GITHUB_OUTPUT = "github_output"
 STEP_SUMMARY = "step_summary.md"
+# The pull request `run_gate(..., github=...)` comments on (fixtures/events/pull_request.json).
+PR_REPO = "octo-org/shop"
+PR_NUMBER = 42
+PR_EVENT = Path(__file__).parent / "fixtures" / "events" / "pull_request.json"
+PR_TOKEN = "ghp_helpers_reports_token_0123456789"
 
 LABELS = ("PASSED", "DEGRADED", "FAILED", "TIMED OUT", "CANCELLED", "INCOMPLETE", "ERROR")
 # The commands the gate issues; anything else acting as a command in the log is an injection.
@@ -207,6 +213,7 @@ class GateRun:
     stdout: str
     elapsed: float
     out_dir: Path
+    comment: str | None = None  # the PR comment posted, when run with a fake GitHub
 
     @cached_property
     def report(self) -> dict[str, Any]:
@@ -296,29 +303,64 @@ def run_gate(
     args: Sequence[str] = (),
     environ: Mapping[str, str] | None = None,
     timing: Timing = DEFAULT_TIMING,
+    github: FakeGitHub | None = None,
 ) -> GateRun:
-    """Run `gate.cli.main` in-process with every report into `out_dir`; time it."""
+    """Run `gate.cli.main` in-process with every report into `out_dir`; time it.
+
+    No PR comment, unless `github` is given: then the run is a `pull_request` event for PR
+    `PR_NUMBER` of `PR_REPO` (added to the fake if it is not there) with `--pr-comment always`,
+    and `GateRun.comment` is the one comment the fake holds afterwards (None: none).
+    """
     argv = ["--api-url", api_url, "--account-id", account_id, *report_args(out_dir)]
     if test_ids:
         argv += ["--test-session-ids", ",".join(test_ids)]
     if check_ids:
         argv += ["--check-session-ids", ",".join(check_ids)]
-    argv += ["--pr-comment", "never", *args]
-    env = gate_environ(out_dir, **{"INPUT_API-KEY": api_key, **(environ or {})})
+    argv += ["--pr-comment", "never" if github is None else "always", *args]
+    pr_env = {} if github is None else pull_request_environ(github)
+    env = gate_environ(out_dir, **{"INPUT_API-KEY": api_key, **pr_env, **(environ or {})})
     out = io.StringIO()
     start = time.monotonic()
     code = main(argv, env, out=out, timing=timing)
-    return GateRun(code, out.getvalue(), time.monotonic() - start, out_dir)
+    elapsed = time.monotonic() - start
+    comment = None
+    if github is not None:
+        bodies = github.bodies(PR_REPO, PR_NUMBER)
+        assert len(bodies) <= 1, f"{len(bodies)} PR comments"
+        comment = bodies[0] if bodies else None
+    return GateRun(code, out.getvalue(), elapsed, out_dir, comment)
+
+
+def pull_request_environ(github: FakeGitHub) -> dict[str, str]:
+    """A `pull_request` run commenting through `github` (its PR added if missing)."""
+    if (PR_REPO, PR_NUMBER) not in github.pulls:
+        github.add_pull(PR_REPO, PR_NUMBER, head="octo-org:feature", sha="4f1c2d3e" + "0" * 32)
+    return {
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(PR_EVENT),
+        "GITHUB_REPOSITORY": PR_REPO,
+        "GITHUB_API_URL": github.url,
+        "INPUT_GITHUB-TOKEN": github.token or PR_TOKEN,
+    }
 
 
 # -- nothing lost -------------------------------------------------------------------------------
-def assert_nothing_lost(ids: Sequence[str], out_dir: Path, stdout: str) -> None:
+def assert_nothing_lost(
+    ids: Sequence[str],
+    out_dir: Path,
+    stdout: str,
+    *,
+    comment: str | None = None,
+    unwritten: Collection[str] = (),
+) -> None:
     """Every session given is in every report and in the counts, whatever happened to it.
 
     Console (a session line each), the JSON report (each once, in the order given), JUnit (a
     testsuite each), the summary file and the job summary (each session by its ID, link or
     name), the `sessions` output; `total-count` and the JSON total count at least one check run
-    per session, and the counts add up.
+    per session, and the counts add up. `comment`: the PR comment posted, which must name every
+    session (by its ID or name) and the total. `unwritten`: report files (`JUNIT_FILE`,
+    `SUMMARY_FILE`) the run was not asked to write into `out_dir`, so not read.
     """
     ids = [i.lower() for i in ids]
     report = json.loads((out_dir / JSON_FILE).read_text("utf-8"))
@@ -336,16 +378,24 @@ def assert_nothing_lost(ids: Sequence[str], out_dir: Path, stdout: str) -> None:
         pattern = re.compile(rf"^({label})\s+(test|check) session .* {re.escape(session_id)}:")
         assert any(pattern.match(line) for line in lines), f"no console line for {session_id}"
 
-    suites = ET.parse(out_dir / JUNIT_FILE).getroot().findall("testsuite")
-    assert [s.get("id") for s in suites] == ids, "JUnit testsuites"
-    assert sum(len(s.findall("testcase")) for s in suites) >= len(ids)
+    if JUNIT_FILE not in unwritten:
+        suites = ET.parse(out_dir / JUNIT_FILE).getroot().findall("testsuite")
+        assert [s.get("id") for s in suites] == ids, "JUnit testsuites"
+        assert sum(len(s.findall("testcase")) for s in suites) >= len(ids)
 
-    summary = (out_dir / SUMMARY_FILE).read_text("utf-8")
     step_summary = (out_dir / STEP_SUMMARY).read_text("utf-8")
-    assert summary.strip() and summary.strip() in step_summary, "job summary"
-    for session in report["sessions"]:
-        shown = session["id"] in summary or md_text(session["title"]) in summary
-        assert shown, f"session {session['id']} not in the summary"
+    if SUMMARY_FILE not in unwritten:
+        summary = (out_dir / SUMMARY_FILE).read_text("utf-8")
+        assert summary.strip() and summary.strip() in step_summary, "job summary"
+    for where, text in (("job summary", step_summary), ("PR comment", comment)):
+        if text is None:
+            continue
+        for session in report["sessions"]:
+            shown = session["id"] in text or md_text(session["title"]) in text
+            assert shown, f"session {session['id']} not in the {where}"
+    if comment is not None:
+        total = verdict["total"]
+        assert f"{total} check run{'s' if total != 1 else ''}" in comment, "PR comment total"
 
     outputs = runner_outputs((out_dir / GITHUB_OUTPUT).read_text("utf-8"))
     listed = json.loads(outputs["sessions"])
