@@ -43,15 +43,21 @@ _COLONS = re.compile(r":(?=:)")
 
 
 def secret_forms(secret: str) -> list[str]:
-    """A secret as it may leak: itself, base64-encoded, URL-encoded (longest first)."""
+    """A secret as it may leak: itself, URL-encoded, base64-encoded (standard and URL-safe),
+    alone or inside a longer encoded string such as a Basic auth header (longest first)."""
     raw = secret.encode()
-    forms = {
-        secret,
-        base64.b64encode(raw).decode().rstrip("="),
-        base64.urlsafe_b64encode(raw).decode().rstrip("="),
-        quote(secret, safe=""),
-    }
+    forms = {secret, quote(secret, safe="")}
+    for encode in (base64.b64encode, base64.urlsafe_b64encode):
+        forms.add(encode(raw).decode().rstrip("="))
+        forms.update(_base64_inside(raw, shift, encode) for shift in range(3))
     return sorted(forms, key=len, reverse=True)
+
+
+def _base64_inside(raw: bytes, shift: int, encode: Callable[[bytes], bytes]) -> str:
+    """The base64 characters `raw` alone decides when it starts `shift` bytes into a 3-byte
+    group of a longer string (the runner masks these three alignments too)."""
+    text = encode(bytes(shift) + raw).decode()
+    return text[(8 * shift + 5) // 6 : 8 * (shift + len(raw)) // 6]
 
 
 def is_github(environ: Mapping[str, str]) -> bool:

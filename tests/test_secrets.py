@@ -5,8 +5,9 @@ The whole gate runs through failures with distinctive secret values: Checkly ref
 the wrong ones, internal errors whose messages carry them, Checkly data that contains them, and
 a PR comment that GitHub refuses (403) with a body that echoes the token. Every byte produced
 is scanned (the log, every report, GITHUB_OUTPUT, the job summary, what the fake GitHub
-received, library debug logs): the secrets, raw, base64- or URL-encoded, may only appear in
-their own `::add-mask::` lines, which come before anything else.
+received, library debug logs, the process's stdout and stderr): the secrets, raw, URL-encoded
+or base64-encoded (alone, or inside a longer string at any of the three alignments), may only
+appear in their own `::add-mask::` lines, which come before anything else.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ import base64
 import io
 import json
 import logging
+import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,20 +47,50 @@ EVENT = Path(__file__).parent / "fixtures" / "events" / "pull_request.json"
 FAST = Timing(backoff_base=0.05, backoff_cap=0.2, deadline_slack=0.5)
 
 
+ENCODERS = (base64.b64encode, base64.urlsafe_b64encode)
+
+
+def base64_phase(raw: bytes, shift: int, encode: Callable[[bytes], bytes]) -> str:
+    """The base64 characters that `raw` alone decides when it starts `shift` bytes (mod 3)
+    into a longer string: in the encoding of `x + raw + y` whatever `x` (of that length) and
+    `y` are. Each character carries 6 bits: the first whole one after the 8*shift bits of `x`,
+    up to the last that ends inside `raw`."""
+    text = encode(bytes(shift) + raw).decode()
+    return text[-(-8 * shift // 6) : 8 * (shift + len(raw)) // 6]
+
+
 def forms(secret: str) -> set[str]:
+    """A secret as it may leak: raw, URL-encoded, and base64 (standard and URL-safe) alone or
+    inside a longer encoded string, in each of the three alignments."""
     raw = secret.encode()
-    return {
-        secret,
-        base64.b64encode(raw).decode().rstrip("="),
-        base64.urlsafe_b64encode(raw).decode().rstrip("="),
-        quote(secret, safe=""),
-    }
+    found = {secret, quote(secret, safe="")}
+    for encode in ENCODERS:
+        found.add(encode(raw).decode().rstrip("="))
+        found.update(base64_phase(raw, shift, encode) for shift in range(3))
+    return found
 
 
 def echo(prefix: str) -> bytes:
-    """An error body that echoes both secrets, raw and encoded, as a careless server might."""
-    leak = " ".join(f for secret in SECRETS for f in sorted(forms(secret)))
-    return json.dumps({"statusCode": 0, "message": f"{prefix}: got {leak}"}).encode()
+    """An error body that echoes both secrets, raw and encoded, as a careless server might:
+    each form alone, and base64-encoded inside longer strings (a Basic auth header) at every
+    alignment."""
+    leak = [f for secret in SECRETS for f in sorted(forms(secret))]
+    for secret in SECRETS:
+        for head in ("a", "ab", "user:", "Bearer "):  # 1, 2, 2, 1 bytes into a 3-byte group
+            leak += [e(f"{head}{secret}!".encode()).decode() for e in ENCODERS]
+    message = f"{prefix}: got {' '.join(leak)}"
+    return json.dumps({"statusCode": 0, "message": message}).encode()
+
+
+@pytest.mark.parametrize("shift", [0, 1, 2])
+def test_the_base64_phases_are_what_a_longer_encoding_holds(shift: int) -> None:
+    raw = API_KEY.encode()
+    for encode in ENCODERS:
+        phase = base64_phase(raw, shift, encode)
+        assert len(phase) >= len(raw) * 4 // 3 - 2
+        for head in (bytes(range(shift)), b"xyz"[:shift] + b"123", b"\xff" * (shift + 6)):
+            for tail in (b"", b"!", b"\x00\xff", b"tail"):
+                assert phase in encode(head + raw + tail).decode(), (head, tail)
 
 
 def assert_no_secret(where: str, text: str, secrets: tuple[str, ...] = SECRETS) -> None:
@@ -100,6 +133,29 @@ def debug_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     caplog.set_level(logging.DEBUG)
     yield
     assert_no_secret("debug log", caplog.text)
+
+
+def scan_std_streams(capfd: pytest.CaptureFixture[str]) -> None:
+    """What reached the process's stdout and stderr (file descriptors 1 and 2: thread
+    tracebacks, warnings, stray prints, child processes): no secret either."""
+    out, err = capfd.readouterr()
+    assert_no_secret("process stdout", out)
+    assert_no_secret("process stderr", err)
+
+
+@pytest.fixture(autouse=True)
+def std_streams(capfd: pytest.CaptureFixture[str]) -> Iterator[None]:
+    yield
+    scan_std_streams(capfd)
+
+
+def test_the_std_streams_are_scanned(capfd: pytest.CaptureFixture[str]) -> None:
+    print(f"leak {API_KEY}", file=sys.stderr)
+    with pytest.raises(AssertionError, match="process stderr"):
+        scan_std_streams(capfd)
+    os.write(2, base64.b64encode(f"user:{TOKEN}".encode()) + b"\n")  # below Python's sys.stderr
+    with pytest.raises(AssertionError, match="process stderr"):
+        scan_std_streams(capfd)
 
 
 def github_env(fake: FakeGitHub) -> dict[str, str]:
@@ -242,31 +298,47 @@ def leak(*_: Any, **__: Any) -> Any:
     raise RuntimeError(f"boom with {API_KEY}, {base64.b64encode(TOKEN.encode()).decode()}")
 
 
-@pytest.mark.parametrize(
-    "where",
-    [
-        (cli, "decide"),  # after the wait: no report, the one error line
-        (Session, "from_api"),  # in the waiting threads: the sessions' notes
-    ],
-    ids=["main-thread", "waiting-thread"],
-)
-def test_an_internal_error_that_carries_the_secrets(
-    simulator: SimulatorFactory,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    where: tuple[object, str],
+def test_an_internal_error_in_the_main_thread_carries_no_secret(
+    simulator: SimulatorFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     waited = sessions(running=False)
     sim = simulator(waited, api_key=API_KEY)
-    target, name = where
-    monkeypatch.setattr(target, name, leak)
+    monkeypatch.setattr(cli, "decide", leak)  # after the wait: no verdict, no report
     run = gate(sim, tmp_path, waited, "--timeout", "5s")
-    assert run.code in (1, 3)
+    assert run.code == 3, run.stdout
+    (error,) = run.gate_errors()  # the one error line: a bug, please report it
+    assert error.properties["title"] == "checkly-gate bug"
+    assert error.data.startswith("internal error: RuntimeError: boom with ***, ***.")
+    assert "This is a bug in checkly-gate" in error.data
+    assert [c.name for c in run.commands if c.name != "add-mask"] == ["error"]
     assert_masked_first(run.stdout)
     assert_no_secret("stdout", run.stdout)
     for file, data in run.files().items():
         assert_no_secret(file, data.decode("utf-8"))
-    assert "boom with ***" in run.stdout
+
+
+def test_an_internal_error_in_a_waiting_thread_carries_no_secret(
+    simulator: SimulatorFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fine, hit = sessions(running=False)
+    sim = simulator([fine, hit], api_key=API_KEY)
+    from_api = Session.from_api
+
+    def buggy(*args: Any, **kwargs: Any) -> Session:
+        if hit.id in args:  # only while reading that session
+            leak()
+        return from_api(*args, **kwargs)
+
+    monkeypatch.setattr(Session, "from_api", buggy)
+    run = gate(sim, tmp_path, [fine, hit], "--timeout", "5s")
+    assert run.code == 1, run.stdout  # a verdict: failed by the session the bug hit
+    assert run.outcomes() == {fine.id: "passed", hit.id: "error"}
+    note = run.session(hit.id)["note"]
+    assert note.startswith("internal error: RuntimeError('boom with ***, ***')"), note
+    assert not [c for c in run.commands if c.properties.get("title") == "checkly-gate bug"]
+    assert "boom with ***" in run.stdout, run.stdout
+    assert md_text("boom with ***") in run.summary
+    scan_run(run)
 
 
 # -- exceptions and objects --------------------------------------------------------------------
