@@ -26,6 +26,7 @@ from cmarkgfm.cmark import Options
 
 from gate import pr_comment
 from gate.console import LABEL
+from gate.junit import xml_text
 from gate.model import Outcome
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator_data import assertion
@@ -328,10 +329,15 @@ def test_summary_tables_list_every_run(run: GateRun) -> None:
 # -- JUnit and JSON ----------------------------------------------------------------------------
 def test_junit_parses_and_names_every_run(run: GateRun) -> None:
     cases = [c.get("name", "") for c in run.junit.iter("testcase")]
-    names = [r["name"] for s in run.sessions for r in s["runs"]]
-    printable = [n for n in names if n.isprintable()]
-    for name in printable:
-        assert any(name in case for case in cases), name
+    runs = [r for s in run.sessions for r in s["runs"]]
+    names = [r["name"] for r in runs]
+    assert any("\n" in n for n in names) and any("\r" in n for n in names)  # the hard ones
+    for r in runs:
+        # XML carries line breaks (as &#10; and &#13; in an attribute): only characters XML
+        # cannot carry are dropped (`xml_text`), and these names have none
+        assert xml_text(r["name"]) == r["name"]
+        name = f"{r['name']} ({r['location']})" if r["location"] else r["name"]
+        assert name in cases, name
     assert len(cases) >= len(names)
 
 
