@@ -1,7 +1,9 @@
 """The sticky PR comment: one per PR and `comment-key`, edited in place, never duplicated.
 
-`upsert_comment` never raises for GitHub problems (no token, 401, 403 on fork PRs, 404, 422,
-rate limits, network): it returns `CommentResult(action="skipped", notice=<what to change>)`.
+`upsert_comment` never raises for GitHub problems: it returns `action="skipped"` and a notice
+saying what to change, at level `notice` when that is expected on some PRs (no PR, no token, a 403
+as on fork PRs), else `warning` (401, 404, 422, rate limits, 5xx, network). The comment's first
+line is its marker; which marked comments are the gate's own: `gate.pr_owner`.
 The comment ends with a hidden data block holding the history of its key, newest first:
 `<!-- checkly-gate-data:<key> <base64 of {"v": 1, "history": [...]}> -->` (base64 never
 contains `-->`; a block broken by a user's edit reads as an empty history).
@@ -24,9 +26,11 @@ import requests
 from gate import USER_AGENT
 from gate.errors import GateError
 from gate.events import PrTarget, find_pr
+from gate.pr_owner import CommentOwner, author, starts_with_marker
 from gate.report import HistoryEntry
 
 if TYPE_CHECKING:
+    from github.GithubException import GithubException
     from github.Issue import Issue
     from github.IssueComment import IssueComment
     from github.MainClass import Github
@@ -113,9 +117,12 @@ def _matches(value: object, pattern: str) -> bool:
 
 
 def compose_body(rendered: str, key: str, history: Sequence[HistoryEntry]) -> str:
-    """The rendered comment plus the data block, always under GitHub's limit, marker kept."""
+    """The rendered comment plus the data block, under GitHub's limit, the marker first.
+
+    The marker opens the body whatever the template does (`gate.pr_owner` relies on it).
+    """
     marker = marker_for(key)
-    if marker not in rendered:
+    if not rendered.startswith(marker):
         rendered = f"{marker}\n{rendered}"
     entries = list(history[:MAX_HISTORY])
     rendered = rendered.rstrip()
@@ -128,7 +135,7 @@ def compose_body(rendered: str, key: str, history: Sequence[HistoryEntry]) -> st
     block = data_block(key, entries)
     room = MAX_COMMENT_CHARS - 1 - _length(f"{marker}\n{_CUT_NOTE}\n{block}\n")
     cut = rendered.encode("utf-16-le")[: 2 * room].decode("utf-16-le", "ignore")
-    if marker not in cut:
+    if not cut.startswith(marker):
         cut = f"{marker}\n{cut}"
     return f"{cut.rstrip()}{_CUT_NOTE}\n{block}\n"
 
@@ -160,13 +167,14 @@ def upsert_comment(
         return _skip(
             "No PR comment: no GitHub token. The action passes `${{ github.token }}` by default; "
             "elsewhere set `github-token` or GITHUB_TOKEN.",
-            "warning",
+            "notice",
         )
     base_url = (api_url or environ.get("GITHUB_API_URL") or DEFAULT_API_URL).rstrip("/")
     try:
         gh = _client(token, base_url)
+        owner = CommentOwner(gh, token)
         return _upsert(
-            gh, target, mode=mode, key=key, failed=gate_failed, render=render, entry=entry
+            gh, owner, target, mode=mode, key=key, failed=gate_failed, render=render, entry=entry
         )
     except GateError:
         raise  # a user's template problem is not a GitHub problem
@@ -177,6 +185,7 @@ def upsert_comment(
 
 def _upsert(
     gh: Github,
+    owner: CommentOwner,
     target: PrTarget,
     *,
     mode: str,
@@ -196,7 +205,7 @@ def _upsert(
     target = dataclasses.replace(target, number=number)
     issue = repo.get_issue(number)
     marker = marker_for(key)
-    found = _marked(issue, marker)
+    found = _marked(issue, marker, owner)
     if not found and mode == "on-failure" and not failed:
         return CommentResult(None, "skipped", pr=number)
     history = parse_history(found[0].body or "", key) if found else []
@@ -204,8 +213,8 @@ def _upsert(
         entry = dataclasses.replace(entry, commit=target.head_sha)
     body = compose_body(render(history), key, [entry, *history])
     if not found:
-        return _create(issue, body, marker, number)
-    keep, extras = found[0], [c for c in found[1:] if _author(c) == _author(found[0])]
+        return _create(issue, body, marker, number, owner)
+    keep, extras = found[0], [c for c in found[1:] if author(c) == author(found[0])]
     keep.edit(body)
     for extra in extras:  # left by a lost answer or a race: the oldest one stays
         with contextlib.suppress(GithubException):  # best effort: the next run tries again
@@ -213,7 +222,9 @@ def _upsert(
     return CommentResult(keep.html_url, "updated", pr=number)
 
 
-def _create(issue: Issue, body: str, marker: str, number: int) -> CommentResult:
+def _create(
+    issue: Issue, body: str, marker: str, number: int, owner: CommentOwner
+) -> CommentResult:
     from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
 
     for attempt in range(2):
@@ -224,7 +235,7 @@ def _create(issue: Issue, body: str, marker: str, number: int) -> CommentResult:
             if attempt or not lost:
                 raise
             # The POST may have landed though its answer was lost: look before posting again.
-            landed = _marked(issue, marker)
+            landed = _marked(issue, marker, owner)
             if landed:
                 if landed[0].body != body:
                     landed[0].edit(body)
@@ -232,14 +243,10 @@ def _create(issue: Issue, body: str, marker: str, number: int) -> CommentResult:
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _marked(issue: Issue, marker: str) -> list[IssueComment]:
-    """Every comment carrying the marker, across all pages, oldest first."""
-    found = [c for c in issue.get_comments() if marker in (c.body or "")]
-    return sorted(found, key=lambda c: (c.created_at, c.id))
-
-
-def _author(comment: IssueComment) -> str | None:
-    return comment.user.login if comment.user else None
+def _marked(issue: Issue, marker: str, owner: CommentOwner) -> list[IssueComment]:
+    """The gate's comments of this marker, across all pages, oldest first (`gate.pr_owner`)."""
+    marked = [c for c in issue.get_comments() if starts_with_marker(c.body, marker)]
+    return sorted(filter(owner.owns, marked), key=lambda c: (c.created_at, c.id))
 
 
 def _lookup_pr(repo: Repository, target: PrTarget) -> int | None:
@@ -312,10 +319,10 @@ def _explain(exc: Exception, target: PrTarget, base_url: str) -> tuple[str, str]
     said = f"HTTP {exc.status}{': ' + message if message else ''}"
     if exc.status == 401:
         hint = "check `github-token` (env GITHUB_TOKEN): it is expired or invalid"
-    elif exc.status == 429 or "rate limit" in message.lower():
+    elif _rate_limited(exc, message):
         hint = "GitHub's rate limit was reached; the comment will be written on the next run"
-    elif exc.status == 403:
-        hint = _PERMISSIONS_HINT
+    elif exc.status == 403:  # expected on fork PRs: a notice, not a warning
+        return f"No PR comment on {where} ({said}): {_PERMISSIONS_HINT}.", "notice"
     elif exc.status == 404:
         hint = f"check `pr-number` and that the token can see {target.repo}"
     elif exc.status == 422:
@@ -323,6 +330,17 @@ def _explain(exc: Exception, target: PrTarget, base_url: str) -> tuple[str, str]
     else:
         hint = "GitHub had a problem; the comment will be written on the next run"
     return f"No PR comment on {where} ({said}): {hint}.", "warning"
+
+
+def _rate_limited(exc: GithubException, message: str) -> bool:
+    # A 403 without a body is the last of a rate-limited series: GithubRetry read it to decide.
+    headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+    return (
+        exc.status == 429
+        or "rate limit" in message.lower()
+        or str(headers.get("x-ratelimit-remaining")) == "0"
+        or (exc.status == 403 and exc.data is None)
+    )
 
 
 def _redact(text: str, token: str) -> str:

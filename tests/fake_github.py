@@ -5,6 +5,8 @@ Enterprise Server). It keeps issue comments and pull requests in memory, paginat
 `Link` headers, records every request (with its Authorization header) and injects faults:
 `fail("POST", r"/repos/o/r/issues/\\d+/comments", 502, after=True)` stores the comment and then
 answers 502 (a lost response); `status=0` drops the connection without answering.
+`GET /user` names `actor`, except for an installation token (`ghs_…`), which gets a 403 as on
+GitHub.
 """
 
 from __future__ import annotations
@@ -158,9 +160,21 @@ class FakeGitHub:
 
     # -- the REST API ------------------------------------------------------------------------
     def handle(  # noqa: PLR0912 - one branch per endpoint, like a router
-        self, method: str, path: str, query: dict[str, str], body: Any, base: str
+        self,
+        method: str,
+        path: str,
+        query: dict[str, str],
+        body: Any,
+        base: str,
+        *,
+        authorization: str | None = None,
     ) -> tuple[int, Any, dict[str, str]]:
         with self._lock:
+            if method == "GET" and path == "/user":
+                if (authorization or "").split(" ")[-1].startswith("ghs_"):
+                    return 403, {"message": "Resource not accessible by integration"}, {}
+                kind = "Bot" if self.actor.endswith("[bot]") else "User"
+                return 200, {"login": self.actor, "id": 1, "type": kind}, {}
             if m := re.fullmatch(r"/repos/([^/]+/[^/]+)/issues/(\d+)/comments", path):
                 repo, number = m.group(1), int(m.group(2))
                 if (repo, number) not in self.comments:
@@ -292,7 +306,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             base = f"http://{self.headers.get('Host')}{prefix}"
             fault = fake._take_fault(method, path)
             if fault and fault.after:
-                fake.handle(method, path, query, body, base)
+                fake.handle(method, path, query, body, base, authorization=auth)
             if fault:
                 if fault.status == 0:  # drop the connection: no answer at all
                     self.close_connection = True
@@ -306,7 +320,7 @@ def _handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             ):
                 self._send(401, {"message": "Bad credentials"}, {})
                 return
-            self._send(*fake.handle(method, path, query, body, base))
+            self._send(*fake.handle(method, path, query, body, base, authorization=auth))
 
         def _send(self, status: int, body: Any, headers: dict[str, str]) -> None:
             data = b"" if body is None else json.dumps(body).encode("utf-8")

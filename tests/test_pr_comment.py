@@ -26,11 +26,13 @@ from gate.pr_comment import (
 )
 from gate.report import HistoryEntry
 
-TOKEN = "ghs_" + "S3cr3tT0k3n" * 3
+TOKEN = "ghs_" + "S3cr3tT0k3n" * 3  # an installation token, like GITHUB_TOKEN
+PAT = "ghp_" + "P3rs0nalT0k3n" * 3
 REPO = "octo-org/shop"
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 COMMENTS = r"/repos/octo-org/shop/issues/\d+/comments"
 COMMENT = r"/repos/octo-org/shop/issues/comments/\d+"
+WHOAMI = r"/user"
 FORBIDDEN = {
     "message": "Resource not accessible by integration",
     "documentation_url": "https://docs.github.com/rest/issues/comments#create-an-issue-comment",
@@ -236,6 +238,89 @@ def test_extra_marked_comments_are_deleted(fake: FakeGitHub) -> None:
     assert len(fake.calls("DELETE")) == 1
 
 
+# -- only the gate's own comments --------------------------------------------------------------
+def persons_copies(marker: str) -> list[str]:
+    """What people write when they quote or paste the gate's comment."""
+    return [
+        f"> {marker}\n> ### Checkly gate failed\n\nWhy did this fail?",
+        f"```\n{marker}\n### Checkly gate failed\n```",
+        f"Copied from the bot:\n{marker}\n### Checkly gate failed",
+        f"{marker}\n### Checkly gate failed\n\n(pasted, the bot's comment was deleted)",
+    ]
+
+
+def test_a_persons_comment_carrying_the_marker_is_left_alone(fake: FakeGitHub) -> None:
+    copies = persons_copies(marker_for("ci/checkly"))
+    for body in copies:  # the gate's own comment was deleted; these remain
+        fake.add_comment(REPO, 42, body, user="mona")
+    result = upsert(fake)
+    assert result.action == "created"
+    bodies = fake.bodies(REPO, 42)
+    assert bodies[:4] == copies
+    assert bodies[4].startswith(marker_for("ci/checkly"))
+    assert not fake.calls("PATCH") and not fake.calls("DELETE")
+    assert not fake.calls("GET", WHOAMI)  # an installation token writes as a bot: no need to ask
+
+
+def test_the_gates_comment_is_found_on_page_two_past_peoples_copies(fake: FakeGitHub) -> None:
+    marker = marker_for("ci/checkly")
+    copies = persons_copies(marker)
+    for body in copies:
+        fake.add_comment(REPO, 42, body, user="mona")
+    for i in range(120):
+        fake.add_comment(REPO, 42, f"LGTM {i}", user="hubot")
+    mine = fake.add_comment(REPO, 42, f"{marker}\nold report")  # github-actions[bot]
+    fake.add_comment(REPO, 42, f"> {marker}\n> old report\n\nstill red?", user="mona")
+    result = upsert(fake)
+    assert result.action == "updated"
+    assert result.url is not None
+    assert result.url.endswith(f"#issuecomment-{mine}")
+    bodies = fake.bodies(REPO, 42)
+    assert bodies[:4] == copies
+    assert "## Checkly gate" in bodies[124]
+    assert [r.query.get("page", "1") for r in fake.calls("GET", COMMENTS)] == ["1", "2"]
+    assert len(fake.calls("PATCH")) == 1
+    assert not fake.calls("POST") and not fake.calls("DELETE")
+
+
+def test_a_personal_access_token_finds_the_comments_of_its_account() -> None:
+    server = FakeGitHub(token=PAT, actor="checkly-ci").start()  # a machine user, not a bot
+    try:
+        server.add_pull(REPO, 42)
+        copies = persons_copies(marker_for("ci/checkly"))
+        for body in copies:
+            server.add_comment(REPO, 42, body, user="mona")
+        for i in range(110):
+            server.add_comment(REPO, 42, f"LGTM {i}", user="hubot")
+        first = upsert(server, token=PAT, pr_override=42)
+        assert first.action == "created"
+        second = upsert(server, token=PAT, pr_override=42, entry=entry(2))
+        assert (second.action, second.url) == ("updated", first.url)
+        assert server.bodies(REPO, 42)[:4] == copies
+        assert len(server.bodies(REPO, 42)) == 115
+        # asked once a run, and only because a person's copy starts with the marker
+        assert len(server.calls("GET", WHOAMI)) == 2
+    finally:
+        server.stop()
+
+
+def test_a_token_that_cannot_say_who_it_is_trusts_only_bots() -> None:
+    server = FakeGitHub(token=PAT).start()
+    try:
+        server.add_pull(REPO, 42)
+        marker = marker_for("ci/checkly")
+        server.add_comment(REPO, 42, f"{marker}\npasted", user="mona")
+        mine = server.add_comment(REPO, 42, f"{marker}\nold report")  # github-actions[bot]
+        server.fail("GET", WHOAMI, 403, body=FORBIDDEN)
+        result = upsert(server, token=PAT, pr_override=42)
+        assert result.action == "updated"
+        assert result.url is not None
+        assert result.url.endswith(f"#issuecomment-{mine}")
+        assert server.bodies(REPO, 42)[0] == f"{marker}\npasted"
+    finally:
+        server.stop()
+
+
 # -- retries -----------------------------------------------------------------------------------
 def test_get_is_retried_on_5xx(fake: FakeGitHub) -> None:
     fake.fail("GET", COMMENTS, 500)
@@ -269,8 +354,24 @@ def test_a_long_rate_limit_is_not_waited_for(fake: FakeGitHub) -> None:
     result = upsert(fake)
     assert time.monotonic() - started < 5
     assert result.action == "skipped"
+    assert result.level == "warning"  # a 403, but not a permission problem
     assert result.notice is not None
     assert "rate limit" in result.notice
+
+
+@pytest.mark.parametrize("headers", [{}, {"Retry-After": "1"}])
+def test_a_secondary_rate_limit_is_a_warning(
+    fake: FakeGitHub, monkeypatch: pytest.MonkeyPatch, headers: dict[str, str]
+) -> None:
+    monkeypatch.setattr(pr_comment, "_MAX_RETRY_AFTER_SECONDS", 0.05)
+    limited = {"message": "You have exceeded a secondary rate limit. Please wait a few minutes."}
+    fake.fail("GET", COMMENTS, 403, times=10, body=limited, headers=headers)
+    result = upsert(fake)
+    assert (result.action, result.level) == ("skipped", "warning")
+    assert result.notice is not None
+    assert "rate limit" in result.notice
+    assert "pull-requests: write" not in result.notice
+    assert len(fake.calls("GET", COMMENTS)) == 4  # retried, then given up: not a permission
 
 
 def test_without_a_base_url_the_default_is_used(fake: FakeGitHub) -> None:
@@ -302,13 +403,13 @@ def test_never_makes_no_request(fake: FakeGitHub) -> None:
     assert fake.requests == []
 
 
-# -- problems become notices -------------------------------------------------------------------
+# -- problems become notices (expected on some PRs) or warnings (should not happen) -------------
 def test_forbidden_write_is_a_notice(fake: FakeGitHub) -> None:
     fake.fail("POST", COMMENTS, 403, body=FORBIDDEN)
     result = upsert(fake)
     assert result.action == "skipped"
     assert result.url is None
-    assert result.level == "warning"
+    assert result.level == "notice"
     assert result.notice is not None
     assert "Resource not accessible by integration" in result.notice
     assert "pull-requests: write" in result.notice
@@ -321,6 +422,7 @@ def test_forbidden_edit_is_a_notice(fake: FakeGitHub) -> None:
     fake.fail("PATCH", COMMENT, 403, body=FORBIDDEN)
     result = upsert(fake)
     assert result.action == "skipped"
+    assert result.level == "notice"
     assert result.notice is not None
     assert "pull-requests: write" in result.notice
 
@@ -329,6 +431,7 @@ def test_no_token_is_a_notice(fake: FakeGitHub) -> None:
     for token in (None, ""):
         result = upsert(fake, token=token)
         assert result.action == "skipped"
+        assert result.level == "notice"
         assert result.notice is not None
         assert "github-token" in result.notice
     assert fake.requests == []
@@ -343,15 +446,16 @@ def test_non_pr_event_is_a_notice(fake: FakeGitHub) -> None:
     assert fake.requests == []
 
 
-def test_unknown_pr_is_a_notice(fake: FakeGitHub) -> None:
+def test_unknown_pr_is_a_warning(fake: FakeGitHub) -> None:
     result = upsert(fake, pr_override=999)
     assert result.action == "skipped"
+    assert result.level == "warning"
     assert result.notice is not None
     assert "HTTP 404" in result.notice
     assert "pr-number" in result.notice
 
 
-def test_too_long_is_a_notice(fake: FakeGitHub) -> None:
+def test_too_long_is_a_warning(fake: FakeGitHub) -> None:
     body = {
         "message": "Validation Failed",
         "errors": [
@@ -366,11 +470,12 @@ def test_too_long_is_a_notice(fake: FakeGitHub) -> None:
     fake.fail("POST", COMMENTS, 422, body=body)
     result = upsert(fake)
     assert result.action == "skipped"
+    assert result.level == "warning"
     assert result.notice is not None
     assert "body is too long" in result.notice
 
 
-def test_unreachable_api_is_a_notice() -> None:
+def test_unreachable_api_is_a_warning() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]  # nothing listens here once closed
@@ -385,6 +490,7 @@ def test_unreachable_api_is_a_notice() -> None:
         api_url=f"http://127.0.0.1:{port}",
     )
     assert result.action == "skipped"
+    assert result.level == "warning"
     assert result.notice is not None
     assert "could not be reached" in result.notice
 
@@ -401,9 +507,10 @@ def test_the_token_never_appears_in_a_notice(fake: FakeGitHub, status: int) -> N
     assert "ghp_" not in result.notice
 
 
-def test_a_wrong_token_is_a_notice(fake: FakeGitHub) -> None:
+def test_a_wrong_token_is_a_warning(fake: FakeGitHub) -> None:
     result = upsert(fake, token="ghs_wrongwrongwrongwrong")
     assert result.action == "skipped"
+    assert result.level == "warning"
     assert result.notice is not None
     assert "HTTP 401" in result.notice
     assert "github-token" in result.notice
@@ -482,6 +589,15 @@ def test_body_stays_under_the_limit_and_keeps_the_marker() -> None:
     assert marker_for("k") in body
     assert parse_history(body, "k") == history
     assert "cut" in body
+
+
+@pytest.mark.parametrize("length", [100, 70_000])
+def test_the_marker_opens_the_body_wherever_the_template_put_it(length: int) -> None:
+    marker = marker_for("k")
+    body = compose_body("x" * length + f"\n{marker}\n", "k", [entry(1)])
+    assert body.startswith(f"{marker}\n")
+    assert len(body) < MAX_COMMENT_CHARS
+    assert compose_body(f"{marker}\nreport", "k", []).count(marker) == 1
 
 
 def test_history_entries_give_way_before_the_report_is_cut() -> None:

@@ -248,7 +248,7 @@ def test_a_pr_comment_refused_with_an_echo_of_the_token(
     run = gate(sim, tmp_path, ok, "--timeout", "10s", "--pr-comment", "always",
                environ=github_env(github))  # fmt: skip
     assert run.code == 0, run.stdout
-    assert [c.name for c in run.commands if c.name != "add-mask"] == ["warning"]
+    assert [c.name for c in run.commands if c.name != "add-mask"] == ["notice"]  # SPEC §5: 403
     assert len(github.calls("POST")) == 1
     scan_run(run, ("GitHub requests", recorded(github)))
 
