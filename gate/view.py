@@ -82,6 +82,8 @@ class GroupView:
     message: str
     runs: tuple[RunView, ...]
     count: int
+    kind: str  # the family: "test" (test-session groups) or "check" (check-result groups)
+    id: str | None  # the group's ID (none when Checkly gave a message without one)
 
 
 def build_context(
@@ -107,10 +109,10 @@ def build_context(
     shown = [r for s in sessions for r in s.failing_runs]
     total_problems = sum(len(p) for p in problems)
     cut = total_problems - len(shown)
-    groups: dict[str, list[RunView]] = {}
+    groups: dict[tuple[str, str | None, str], list[RunView]] = {}
     for run in shown:
         if run.error_group:
-            groups.setdefault(run.error_group, []).append(run)
+            groups.setdefault(_group_key(run), []).append(run)
     return {
         "report_kind": report_kind,
         "marker": marker,
@@ -122,7 +124,8 @@ def build_context(
         "failing_total": total_problems,
         "failing_cut": cut,
         "error_groups": tuple(
-            GroupView(message=m, runs=tuple(rs), count=len(rs)) for m, rs in groups.items()
+            GroupView(message=rs[0].error_group or "", runs=tuple(rs), count=len(rs), kind=k, id=i)
+            for (k, i, _), rs in groups.items()
         ),
         "ungrouped_failing_runs": tuple(r for r in shown if not r.error_group),
         "collapsed": plan.collapse_passed_runs or plan.compact_sessions != "none",
@@ -199,6 +202,13 @@ def history_view(entry: HistoryEntry) -> dict[str, Any]:
         "short_commit": entry.commit[:7] if entry.commit else None,
         "run_url": entry.run_url,
     }
+
+
+def _group_key(run: RunView) -> tuple[str, str | None, str]:
+    """One error group: the family (session kind) and the first group ID, whose message
+    `gate.details` fetched; groups that clean to one message stay apart."""
+    group_id = run.error_group_ids[0] if run.error_group_ids else None
+    return (run.session_kind, group_id, "" if group_id else run.error_group or "")
 
 
 def _run_view(session: Session, run: CheckRun, fail_on: set[str]) -> RunView:

@@ -261,6 +261,39 @@ def test_runs_sharing_an_error_group_are_shown_together(builtin: Templates) -> N
     assert f"3 runs failed with `{group}`" in comment
 
 
+def test_error_groups_are_told_apart_by_family_and_id_not_by_message(
+    builtin: Templates,
+) -> None:
+    message = "Expected status code 200, received <NUMBER>"
+
+    def failing(i: int, group_id: str) -> CheckRun:
+        return check_run(i, Outcome.FAILED, error_group=message, error_group_ids=(group_id,))
+
+    test_runs = (failing(0, "g-1"), failing(1, "g-1"), failing(2, "g-2"))
+    sessions = [
+        Session(SessionKind.TEST, "t", Outcome.FAILED, name="T", runs=test_runs),
+        Session(SessionKind.CHECK, "c", Outcome.FAILED, name="C", runs=(failing(3, "g-1"),)),
+    ]
+    report = make_report(sessions)
+    groups = build_context(report)["error_groups"]
+    assert [(g.kind, g.id, g.count) for g in groups] == [
+        ("test", "g-1", 2),
+        ("test", "g-2", 1),
+        ("check", "g-1", 1),  # same ID, other family: another group
+    ]
+    assert {g.message for g in groups} == {message}
+    assert [[r.name for r in g.runs] for g in groups] == [
+        ["Check 0", "Check 1"],
+        ["Check 2"],
+        ["Check 3"],
+    ]
+    summary = render_summary(report, builtin)
+    assert summary.count(f"failed with `{message}`") == 3
+    assert f"2 runs failed with `{message}`" in summary
+    comment = render_comment(report, builtin, marker=MARKER)
+    assert comment.count(f"failed with `{message}`") == 3
+
+
 def test_comment_is_compact_and_keeps_the_marker(builtin: Templates) -> None:
     report = hostile_report()
     history = [
