@@ -294,6 +294,24 @@ def test_error_groups_are_told_apart_by_family_and_id_not_by_message(
     assert comment.count(f"failed with `{message}`") == 3
 
 
+def test_every_history_row_links_its_run_even_without_a_commit(builtin: Templates) -> None:
+    run_url = "https://github.com/octo/shop/actions/runs/40"
+    history = [
+        HistoryEntry("2025-08-27 09:00 UTC", "failed", 3, 1, None, run_url),
+        HistoryEntry("2025-08-27 08:00 UTC", "passed", 3, 0, "ab12cd3" * 2, run_url + "0"),
+        HistoryEntry("2025-08-27 07:00 UTC", "passed", 3, 0),
+    ]
+    comment = render_comment(sample_report(), builtin, marker=MARKER, history=history)
+    html = gfm(comment)
+    assert html.hrefs.count(run_url) == 1  # the row without a commit links through its time
+    assert html.hrefs.count(run_url + "0") == 2  # time and commit
+    rows = html.tables[-1][1:]
+    assert [row[0] for row in rows] == [h.time for h in history]
+    assert rows[0][4] == "\u2013" and rows[1][4] == "ab12cd3"  # an en dash: no commit
+    assert f"| [2025-08-27 09:00 UTC]({run_url}) |" in comment
+    assert "| 2025-08-27 07:00 UTC |" in comment  # no run URL: plain text
+
+
 def test_comment_is_compact_and_keeps_the_marker(builtin: Templates) -> None:
     report = hostile_report()
     history = [
