@@ -72,9 +72,14 @@ def main(
         runner.mask(config.secrets())
         templates = None
         if config.summary_template or config.comment_template:
+            from gate.pr_comment import marker_for  # noqa: PLC0415 - no PyGithub until a comment
             from gate.render import load_templates  # noqa: PLC0415 - a bad one exits 2 before waiting
 
-            templates = load_templates(config.summary_template, config.comment_template)
+            templates = load_templates(
+                config.summary_template,
+                config.comment_template,
+                marker=marker_for(config.comment_key),
+            )
         client = ChecklyClient(config.api_url, config.api_key, config.account_id, timing=timing)
         return run(config, templates, runner, env, client=client, signals=signals)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
@@ -178,17 +183,7 @@ def run(
         report = redact(report, runner.scrub)
         if on_report is not None:
             on_report(report)
-        comment_url, problems = write_reports(
-            report,
-            config,
-            templates=templates,
-            runner=runner,
-            environ=environ,
-            interrupted=signals,
-        )
-        runner.set_outputs(
-            outputs(report, comment_url, str(config.json_file) if config.json_file else None)
-        )
+        problems = _write(report, config, templates, runner, environ=environ, signals=signals)
         if problems:
             raise NoVerdict("could not write every report: " + "; ".join(problems))
         if signals.signum is not None:
@@ -205,6 +200,28 @@ def run(
     finally:
         if own_signals:
             signals.restore()
+
+
+def _write(
+    report: Report,
+    config: Config,
+    templates: Templates,
+    runner: Runner,
+    *,
+    environ: Mapping[str, str],
+    signals: Signals,
+) -> list[str]:
+    """Every report, then the outputs; those even when a report raises (a comment template
+    that drops the marker only at run time). Returns the reports that could not be written."""
+    comment_url: str | None = None
+    try:
+        comment_url, problems = write_reports(
+            report, config, templates=templates, runner=runner, environ=environ, interrupted=signals
+        )
+    finally:
+        json_file = str(config.json_file) if config.json_file else None
+        runner.set_outputs(outputs(report, comment_url, json_file))
+    return problems
 
 
 def _explain(
