@@ -30,7 +30,7 @@ from gate.report import Report, RunInfo
 from gate.reporting import redact, write_reports
 from gate.signals import Signals
 from gate.verdict import decide
-from gate.waiting import Progress, wait_all
+from gate.waiting import Progress, WaitResult, wait_all
 from gate.workflow import Runner, neutralize
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -171,6 +171,7 @@ def run(
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
             sessions, warnings = _explain(sessions, client, config, deadline, signals)
         verdict = decide(sessions, config.thresholds)
+        no_verdict = _no_verdict(waited, signals)
         report = Report(
             sessions=tuple(sessions),
             verdict=verdict,
@@ -178,7 +179,8 @@ def run(
             comment_key=config.comment_key,
             warnings=tuple(warnings),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
-            judged=waited.reached and waited.credentials is None and not signals(),
+            judged=no_verdict is None,
+            no_verdict=no_verdict,
         )
         report = redact(report, runner.scrub)
         if on_report is not None:
@@ -222,6 +224,18 @@ def _write(
         json_file = str(config.json_file) if config.json_file else None
         runner.set_outputs(outputs(report, comment_url, json_file))
     return problems
+
+
+def _no_verdict(waited: WaitResult, signals: Signals) -> str | None:
+    """Why no verdict was possible, in plain words (None: there is one). Its order is the
+    exit code's: a signal, then refused credentials, then a Checkly that never answered."""
+    if signals.signum is not None:
+        return f"interrupted by {signal.Signals(signals.signum).name}"
+    if waited.credentials is not None:
+        return str(waited.credentials)  # the status, Checkly's message and the account: no key
+    if not waited.reached:
+        return "Checkly could not be reached"
+    return None
 
 
 def _explain(

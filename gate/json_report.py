@@ -16,7 +16,7 @@ from typing import Any
 from gate import __version__
 from gate.model import CheckRun, Outcome, Session
 from gate.report import Report, RunInfo
-from gate.verdict import Thresholds, Verdict, is_failing
+from gate.verdict import Thresholds, is_failing
 
 SCHEMA_VERSION = 1
 
@@ -27,7 +27,7 @@ def report_dict(report: Report) -> dict[str, Any]:
     return {
         "schemaVersion": SCHEMA_VERSION,
         "gateVersion": __version__,
-        "verdict": _verdict(report.verdict),
+        "verdict": _verdict(report),
         "sessions": [_session(s, thresholds) for s in report.sessions],
         "run": _run_info(report.run),
         "commentKey": report.comment_key,
@@ -51,10 +51,13 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _verdict(verdict: Verdict) -> dict[str, Any]:
+def _verdict(report: Report) -> dict[str, Any]:
+    verdict = report.verdict
     return {
         "result": verdict.result,
         "passed": verdict.passed,
+        "judged": report.judged,
+        "noVerdictReason": report.no_verdict_reason,
         "summary": verdict.summary,
         "reasons": list(verdict.reasons),
         "total": verdict.total,

@@ -77,6 +77,12 @@ class Report:
     warnings: tuple[str, ...] = ()
     interrupted: str | None = None
     judged: bool = True  # False when no verdict was possible (credentials, unreachable, signal)
+    no_verdict: str | None = None  # why not, in plain words, when `judged` is False
+
+    @property
+    def no_verdict_reason(self) -> str | None:
+        """Why no verdict was possible (none when there is one)."""
+        return None if self.judged else self.no_verdict or "no verdict was possible"
 
     @property
     def runs(self) -> list[tuple[Session, CheckRun]]:

@@ -39,7 +39,9 @@ def redact(report: Report, scrub: Callable[[str], str]) -> Report:
         for s in report.sessions
     )
     warnings = tuple(scrub(w) for w in report.warnings)
-    return dataclasses.replace(report, sessions=sessions, warnings=warnings)
+    return dataclasses.replace(
+        report, sessions=sessions, warnings=warnings, no_verdict=text(report.no_verdict)
+    )
 
 
 def write_reports(

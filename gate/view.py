@@ -117,7 +117,7 @@ def build_context(
         "report_kind": report_kind,
         "marker": marker,
         "comment_key": report.comment_key,
-        "verdict": verdict_view(report.verdict),
+        "verdict": verdict_view(report),
         "thresholds": _thresholds_view(report.verdict),
         "sessions": sessions,
         "failing_runs": tuple(shown),
@@ -139,10 +139,13 @@ def build_context(
     }
 
 
-def verdict_view(verdict: Verdict) -> dict[str, Any]:
+def verdict_view(report: Report) -> dict[str, Any]:
+    verdict = report.verdict
     return {
         "result": verdict.result,
         "passed": verdict.passed,
+        "judged": report.judged,
+        "no_verdict_reason": report.no_verdict_reason,
         "icon": "✅" if verdict.passed else "❌",
         "summary": verdict.summary,
         "reasons": tuple(verdict.reasons),

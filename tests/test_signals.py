@@ -146,9 +146,11 @@ def assert_stopped_with_reports(
     outcomes = {s["id"]: s["outcome"] for s in report["sessions"]}
     assert {i for i, o in outcomes.items() if o == "incomplete"} == set(incomplete)
     assert report["interrupted"] == name
+    verdict = report["verdict"]
+    assert (verdict["judged"], verdict["noVerdictReason"]) == (False, f"interrupted by {name}")
     ET.parse(ws / "junit.xml")
     summary = (ws / "summary.md").read_text("utf-8")
-    assert "interrupted" in summary
+    assert summary.startswith(f"## ⛔ No verdict: interrupted by {name}\n")
     assert summary.strip() in (ws / "step_summary.md").read_text("utf-8")
     outputs = runner_outputs((ws / "github_output").read_text("utf-8"))
     assert outputs["result"] == "failed"
