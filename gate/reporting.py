@@ -85,7 +85,8 @@ def write_reports(
             write(path)
         except OSError as exc:
             problems.append(f"{what} {path}: {exc.strerror or exc}")
-            runner.error(f"could not write the {what} to {path}: {exc.strerror or exc}")
+            # a plain line: the exit's one `::error::` names every report that was not written
+            runner.say(f"Could not write the {what} to {path}: {exc.strerror or exc}")
         else:
             runner.say(f"Wrote the {what}: {path}")
     if interrupted() or config.pr_comment == "never":

@@ -540,11 +540,6 @@ def test_a_report_that_cannot_be_written_is_named_and_the_others_are_written(
         assert any(line.startswith(f"Wrote the {name}: ") for line in run.stdout.splitlines())
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (gate/reporting.py): the failed write gets its own ::error line, and the exit's "
-    "::error line names it again",
-)
 def test_a_report_that_cannot_be_written_gets_one_error_line(
     simulator: SimulatorFactory, tmp_path: Path
 ) -> None:
