@@ -153,11 +153,14 @@ def upsert_comment(
     gate_failed: bool,
     environ: Mapping[str, str],
     render: Callable[[Sequence[HistoryEntry]], str],
-    entry: HistoryEntry,
+    entry: HistoryEntry | None,
     pr_override: int | None = None,
     api_url: str | None = None,
 ) -> CommentResult:
-    """Create or edit the PR comment of `key`; see the module docstring. Never raises for GitHub."""
+    """Create or edit the PR comment of `key`; see the module docstring. Never raises for GitHub.
+
+    `entry` is this run's line in the comment's history; None adds none (a run without a verdict).
+    """
     if mode == "never":
         return CommentResult(None, "skipped")
     target = find_pr(environ, pr_override)
@@ -192,7 +195,7 @@ def _upsert(
     key: str,
     failed: bool,
     render: Callable[[Sequence[HistoryEntry]], str],
-    entry: HistoryEntry,
+    entry: HistoryEntry | None,
 ) -> CommentResult:
     from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
 
@@ -209,9 +212,10 @@ def _upsert(
     if not found and mode == "on-failure" and not failed:
         return CommentResult(None, "skipped", pr=number)
     history = parse_history(found[0].body or "", key) if found else []
-    if target.head_sha and re.fullmatch(r"[0-9a-f]{40}", target.head_sha):
+    if entry is not None and target.head_sha and re.fullmatch(r"[0-9a-f]{40}", target.head_sha):
         entry = dataclasses.replace(entry, commit=target.head_sha)
-    body = compose_body(render(history), key, [entry, *history])
+    entries = history if entry is None else [entry, *history]
+    body = compose_body(render(history), key, entries)
     if not found:
         return _create(issue, body, marker, number, owner)
     keep, extras = found[0], [c for c in found[1:] if author(c) == author(found[0])]

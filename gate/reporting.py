@@ -110,13 +110,18 @@ def _comment(
     from gate.render import render_comment  # noqa: PLC0415
 
     marker = marker_for(config.comment_key)
-    entry = HistoryEntry(
-        time=report.run.finished_at.strftime("%Y-%m-%d %H:%M UTC"),
-        result=report.verdict.result,
-        total=report.verdict.total,
-        failing=report.verdict.failing,
-        commit=report.run.sha,
-        run_url=report.run.run_url,
+    # A run without a verdict updates the comment (it says so) but adds no line to its history.
+    entry = (
+        HistoryEntry(
+            time=report.run.finished_at.strftime("%Y-%m-%d %H:%M UTC"),
+            result=report.verdict.result,
+            total=report.verdict.total,
+            failing=report.verdict.failing,
+            commit=report.run.sha,
+            run_url=report.run.run_url,
+        )
+        if report.judged
+        else None
     )
     result = upsert_comment(
         token=config.github_token,

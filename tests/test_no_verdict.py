@@ -15,19 +15,23 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
+from gate import pr_comment
 from gate.cli import _no_verdict
 from gate.errors import CredentialsRejected
 from gate.json_report import report_dict, schema
 from gate.model import Outcome, Session, SessionKind
+from gate.pr_comment import parse_history
 from gate.render import load_templates, render_comment, render_summary, template_context
 from gate.report import Report
 from gate.signals import Signals
-from gate.simulator import ScriptedSession
+from gate.simulator import ScriptedResult, ScriptedSession
 from gate.waiting import WaitResult
 from tests.conftest import SimulatorFactory
+from tests.fake_github import running
 from tests.helpers_reports import run_gate
 from tests.test_render import MARKER, check_run, make_report
 
+KEY = "checks/gate"  # the comment-key run_gate's environment gives (workflow/job)
 VALIDATOR = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -186,3 +190,35 @@ def test_an_unreachable_checkly_is_no_verdict_in_every_report(tmp_path: Path) ->
         "Checkly could not be reached",
     )
     assert run.summary.startswith("## ⛔ No verdict: Checkly could not be reached\n")
+
+
+def test_a_run_without_a_verdict_updates_the_comment_but_adds_no_history(
+    simulator: SimulatorFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pr_comment, "_SECONDS_BETWEEN_WRITES", None)
+    ok = ScriptedSession("test", "PASSED", "Smoke", results=[ScriptedResult("Home")])
+    sim = simulator([ok])
+    with running() as github:
+        first = run_gate(
+            tmp_path / "first",
+            api_url=sim.url,
+            api_key=sim.api_key,
+            account_id=sim.account_id,
+            test_ids=[ok.id],
+            github=github,
+        )
+        assert first.code == 0 and first.comment is not None, first.stdout
+        assert len(parse_history(first.comment, KEY)) == 1
+        refused_run = run_gate(
+            tmp_path / "second",
+            api_url=sim.url,
+            api_key="cu_not_the_right_key",
+            account_id=sim.account_id,
+            test_ids=[ok.id],
+            github=github,
+        )
+    assert refused_run.code == 3, refused_run.stdout
+    comment = refused_run.comment
+    assert comment is not None and "### ⛔ No verdict: Checkly refused the API key" in comment
+    assert parse_history(comment, KEY) == parse_history(first.comment, KEY)  # nothing added
+    assert "Earlier runs on this pull request (1)" in comment  # the judged run is still shown
