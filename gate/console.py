@@ -77,7 +77,10 @@ def print_report(report: Report, runner: Runner) -> None:
         runner.say(f"    ... and {hidden} more failing runs: see the reports")
     for warning in report.warnings:
         runner.say(neutralize(f"note: {warning}"))
-    runner.say(neutralize(verdict.summary))
+    if report.no_verdict_reason:
+        runner.say(neutralize(f"No verdict: {report.no_verdict_reason}. The gate fails."))
+    else:
+        runner.say(neutralize(verdict.summary))
 
 
 def annotate(report: Report, runner: Runner) -> None:

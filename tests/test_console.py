@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 from datetime import UTC, datetime
@@ -152,3 +153,16 @@ def test_sessions_output_is_cut_under_64_kib_and_says_so() -> None:
     assert listed[-1]["omitted"] == 2000 - (len(listed) - 1)
     assert listed[-1]["omitted"] > 0
     assert all(len(v.encode()) <= MAX_OUTPUT_BYTES for v in values.values())
+
+
+def test_console_says_no_verdict_instead_of_a_failure() -> None:
+    report = make_report([session("s1", Outcome.ERROR, runs(Outcome.ERROR, 1))])
+    report = dataclasses.replace(
+        report, judged=False, no_verdict="Checkly refused the API key (HTTP 401): Unauthorized"
+    )
+    out = io.StringIO()
+    print_report(report, Runner({}, out))
+    last = out.getvalue().splitlines()[-1]
+    assert last == (
+        "No verdict: Checkly refused the API key (HTTP 401): Unauthorized. The gate fails."
+    )
