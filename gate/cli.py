@@ -266,11 +266,11 @@ def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Call
 
     def prepare() -> None:
         import gate.details  # noqa: PLC0415 - lazy, see the imports
-        import gate.json_report  # noqa: PLC0415
-        import gate.junit  # noqa: F401, PLC0415
+        import gate.json_report  # noqa: PLC0415 - reports load after the first request (start-up)
+        import gate.junit  # noqa: F401, PLC0415 - imported now, while the sessions run
 
         if templates is None:
-            from gate.render import load_templates  # noqa: PLC0415
+            from gate.render import load_templates  # noqa: PLC0415 - reports load after the first request (start-up)
 
             into.append(load_templates(None, None))
 

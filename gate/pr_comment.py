@@ -197,7 +197,7 @@ def _upsert(
     render: Callable[[Sequence[HistoryEntry]], str],
     entry: HistoryEntry | None,
 ) -> CommentResult:
-    from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
+    from github.GithubException import GithubException  # noqa: PLC0415 - PyGithub is imported only when a comment is written
 
     assert target.repo is not None
     repo = gh.get_repo(target.repo)
@@ -229,7 +229,7 @@ def _upsert(
 def _create(
     issue: Issue, body: str, marker: str, number: int, owner: CommentOwner
 ) -> CommentResult:
-    from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
+    from github.GithubException import GithubException  # noqa: PLC0415 - PyGithub is imported only when a comment is written
 
     for attempt in range(2):
         try:
@@ -266,7 +266,7 @@ def _lookup_pr(repo: Repository, target: PrTarget) -> int | None:
 
 
 def _client(token: str, base_url: str) -> Github:
-    from github import Auth, Github, GithubRetry  # noqa: PLC0415 (lazy)
+    from github import Auth, Github, GithubRetry  # noqa: PLC0415 - PyGithub is imported only when a comment is written
 
     class CommentRetry(GithubRetry):
         """GithubRetry that never resends a POST and caps every `Retry-After`."""
@@ -300,7 +300,7 @@ def _client(token: str, base_url: str) -> Github:
 
 def _explain(exc: Exception, target: PrTarget, base_url: str) -> tuple[str, str]:
     """A sentence saying what went wrong with the comment and what to change."""
-    from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
+    from github.GithubException import GithubException  # noqa: PLC0415 - PyGithub is imported only when a comment is written
 
     where = f"{target.repo}#{target.number}" if target.number else f"{target.repo}"
     if isinstance(exc, requests.RequestException):

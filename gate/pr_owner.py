@@ -59,7 +59,7 @@ class CommentOwner:
         self._asked = True
         if self._token.startswith(_INSTALLATION_TOKEN_PREFIX):
             return None
-        from github.GithubException import GithubException  # noqa: PLC0415 (lazy)
+        from github.GithubException import GithubException  # noqa: PLC0415 - PyGithub is imported only when a comment is written
 
         try:
             self._login = self._gh.get_user().login

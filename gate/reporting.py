@@ -60,8 +60,8 @@ def write_reports(
     also abandoned when a signal comes while it is being written.
     """
     from gate.json_report import write_json  # noqa: PLC0415 - lazy, see the imports
-    from gate.junit import write_junit  # noqa: PLC0415
-    from gate.render import render_summary  # noqa: PLC0415
+    from gate.junit import write_junit  # noqa: PLC0415 - reports load after the first request (start-up)
+    from gate.render import render_summary  # noqa: PLC0415 - reports load after the first request (start-up)
 
     print_report(report, runner)
     if report.judged:
@@ -107,7 +107,7 @@ def _comment(
     environ: Mapping[str, str],
 ) -> str | None:
     from gate.pr_comment import marker_for, upsert_comment  # noqa: PLC0415 - lazy PyGithub
-    from gate.render import render_comment  # noqa: PLC0415
+    from gate.render import render_comment  # noqa: PLC0415 - reports load after the first request (start-up)
 
     marker = marker_for(config.comment_key)
     # A run without a verdict updates the comment (it says so) but adds no line to its history.
