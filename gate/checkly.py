@@ -206,7 +206,6 @@ class ChecklyClient:
         api_key: str,
         account_id: str | None,
         *,
-        cancel: threading.Event | None = None,
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
         timing: Timing = DEFAULT_TIMING,
@@ -214,15 +213,14 @@ class ChecklyClient:
         self.api_url = api_url.rstrip("/")
         self.timing = timing
         self._api_key = api_key
+        self._key_forms = secret_forms(api_key)  # what to scrub from Checkly's messages
         self.account_id = account_id
-        self.cancel = cancel or threading.Event()
+        self.cancel = threading.Event()
         self.cancel_reason = ""
         self.limiter = limiter or RateLimiter()
         self.clock = clock
         self._local = threading.local()
         self._connections = _Connections()
-        self._count_lock = threading.Lock()
-        self.requests_sent = 0
 
     def __repr__(self) -> str:
         return f"ChecklyClient(api_url={self.api_url!r}, account_id={self.account_id!r})"
@@ -275,7 +273,7 @@ class ChecklyClient:
     def _message(self, response: requests.Response) -> str:
         """The API's error message, without the key should Checkly (or a proxy) echo it."""
         message = api_message(response)
-        for form in secret_forms(self._api_key) if len(self._api_key) >= 4 else ():
+        for form in self._key_forms:
             message = message.replace(form, "***")
         return message
 
@@ -304,8 +302,6 @@ class ChecklyClient:
             latest = max(left + slack, min(timing.deadline_slack, 1.0))
             connect, read = min(timing.connect, latest), min(read, latest)
             try:
-                with self._count_lock:
-                    self.requests_sent += 1
                 response = self._session().get(
                     self.api_url + path, params=params, timeout=(connect, read)
                 )

@@ -218,7 +218,7 @@ def _write(
     comment_url: str | None = None
     try:
         comment_url, problems = write_reports(
-            report, config, templates=templates, runner=runner, environ=environ, interrupted=signals
+            report, config, templates=templates, runner=runner, environ=environ, signals=signals
         )
     finally:
         json_file = str(config.json_file) if config.json_file else None

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from gate.model import CheckRun, Outcome, Session
 from gate.report import Report
-from gate.verdict import is_failing
+from gate.verdict import is_failing, needs_explaining
 from gate.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
 
 LABEL = {
@@ -64,9 +64,7 @@ def print_report(report: Report, runner: Runner) -> None:
                 run.stands_for_session and len(session.runs) == 1 and not run.reason
             ):
                 continue
-            if not is_failing(run.outcome, verdict.thresholds) and run.outcome not in (
-                Outcome.DEGRADED,
-            ):
+            if not needs_explaining(run, verdict.thresholds):
                 continue
             if shown < MAX_FAILING_LINES:
                 runner.say(run_line(run))

@@ -14,9 +14,9 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.model import CheckRun, Session, SessionKind, ids_of
 from gate.reasons import clean_group_message, clean_line, reason_from_detail
-from gate.verdict import Thresholds
+from gate.verdict import Thresholds, needs_explaining
 
 
 class DetailClient(Protocol):
@@ -71,11 +71,6 @@ class _Tally:
                 "their runs are shown without the group's message"
             )
         return tuple(out)
-
-
-def needs_explaining(run: CheckRun, thresholds: Thresholds) -> bool:
-    """Failing runs (by fail-on) and degraded ones get a reason; passed runs never do."""
-    return run.outcome in thresholds.fail_on or run.outcome is Outcome.DEGRADED
 
 
 def explain_failures(
@@ -156,7 +151,7 @@ class _Fetcher:
         if isinstance(answer, dict):
             self.details[(task[2], task[3])] = answer
             # A detail may name an error group the session listing did not.
-            self.want_group(task[1], _group_ids(answer))
+            self.want_group(task[1], ids_of(answer.get("errorGroupIds")))
             self._submit_groups(pool)
         elif answer is None:
             self.tally.detail_late += 1
@@ -200,18 +195,11 @@ def _explain_run(
     reason, group_ids = run.reason, run.error_group_ids
     if detail is not None:
         reason = reason or reason_from_detail(kind, detail)
-        group_ids = group_ids or _group_ids(detail)
+        group_ids = group_ids or ids_of(detail.get("errorGroupIds"))
     group = run.error_group or next((m for g in group_ids if (m := groups.get((kind, g)))), None)
     if (reason, group, group_ids) == (run.reason, run.error_group, run.error_group_ids):
         return run
     return dataclasses.replace(run, reason=reason, error_group=group, error_group_ids=group_ids)
-
-
-def _group_ids(detail: dict[str, Any]) -> tuple[str, ...]:
-    value = detail.get("errorGroupIds")
-    if not isinstance(value, list):
-        return ()
-    return tuple(v for v in value if isinstance(v, str) and v)
 
 
 def _describe(error: BaseException) -> str:

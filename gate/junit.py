@@ -26,7 +26,7 @@ from pathlib import Path
 
 from gate.model import CheckRun, Outcome, Session
 from gate.report import Report
-from gate.verdict import Thresholds, is_failing
+from gate.verdict import Thresholds, hides_red_session, is_failing
 
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
@@ -92,9 +92,7 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
         run_seconds += _run_seconds(run) or 0.0
         if run.link:
             _prop(props, f"checkly.result-link:{case.get('name')}", run.link)
-    if is_failing(session.outcome, thresholds) and not any(
-        is_failing(r.outcome, thresholds) for r in session.runs
-    ):
+    if hides_red_session(session, thresholds):
         cases.append(_session_case(session, classname))
         counts["tests"] += 1
         counts["errors" if session.outcome is Outcome.ERROR else "failures"] += 1

@@ -72,7 +72,8 @@ def _number(value: Any) -> float | None:
     return float(value)
 
 
-def _ids(value: Any) -> tuple[str, ...]:
+def ids_of(value: Any) -> tuple[str, ...]:
+    """The non-empty strings of a JSON list of IDs (errorGroupIds); () for anything else."""
     if not isinstance(value, list):
         return ()
     return tuple(v for v in value if isinstance(v, str) and v)
@@ -258,7 +259,7 @@ class Session:
             started_at=parse_time(body.get("startedAt")),
             stopped_at=parse_time(body.get("stoppedAt")),
             elapsed_ms=_number(body.get("timeElapsed")),
-            error_group_ids=_ids(body.get("errorGroupIds")),
+            error_group_ids=ids_of(body.get("errorGroupIds")),
         )
 
     @classmethod
@@ -332,5 +333,5 @@ def _run_from_api(
         response_time_ms=_number(result.get("responseTime")),
         duration_s=_elapsed_s(result) if result.get("startedAt") else None,
         retries=retry_count,
-        error_group_ids=_ids(result.get("errorGroupIds")),
+        error_group_ids=ids_of(result.get("errorGroupIds")),
     )

@@ -28,6 +28,7 @@ from gate.errors import GateError
 from gate.events import PrTarget, find_pr
 from gate.pr_owner import CommentOwner, author, starts_with_marker
 from gate.report import HistoryEntry
+from gate.workflow import MIN_SECRET_LENGTH
 
 if TYPE_CHECKING:
     from github.GithubException import GithubException
@@ -36,7 +37,6 @@ if TYPE_CHECKING:
     from github.MainClass import Github
     from github.Repository import Repository
 
-MODES = ("always", "on-failure", "never")
 MAX_COMMENT_CHARS = 65_536  # GitHub's limit for a comment body
 MAX_HISTORY = 10
 DEFAULT_API_URL = "https://api.github.com"
@@ -348,7 +348,9 @@ def _rate_limited(exc: GithubException, message: str) -> bool:
 
 
 def _redact(text: str, token: str) -> str:
-    return _TOKEN_PATTERN.sub("***", text.replace(token, "***") if len(token) >= 4 else text)
+    if len(token.strip()) >= MIN_SECRET_LENGTH:
+        text = text.replace(token, "***")
+    return _TOKEN_PATTERN.sub("***", text)
 
 
 def _skip(notice: str, level: str = "notice", pr: int | None = None) -> CommentResult:

@@ -51,13 +51,13 @@ def write_reports(
     templates: Templates,
     runner: Runner,
     environ: Mapping[str, str],
-    interrupted: Callable[[], bool] = lambda: False,
+    signals: Signals,
 ) -> tuple[str | None, list[str]]:
     """Console, summary, files, annotations and the PR comment.
 
     Returns the comment URL and the reports that could not be written (each one is tried).
-    The PR comment is skipped once the run is interrupted; given the run's `Signals`, it is
-    also abandoned when a signal comes while it is being written.
+    The PR comment is skipped once the run is interrupted, and abandoned when a signal comes
+    while it is being written.
     """
     from gate.json_report import write_json  # noqa: PLC0415 - lazy, see the imports
     from gate.junit import write_junit  # noqa: PLC0415 - reports load after the first request (start-up)
@@ -89,11 +89,9 @@ def write_reports(
             runner.say(f"Could not write the {what} to {path}: {exc.strerror or exc}")
         else:
             runner.say(f"Wrote the {what}: {path}")
-    if interrupted() or config.pr_comment == "never":
+    if signals() or config.pr_comment == "never":
         return None, problems
-    if not isinstance(interrupted, Signals):
-        return _comment(report, config, templates, runner, environ), problems
-    finished, url = interrupted.run(lambda: _comment(report, config, templates, runner, environ))
+    finished, url = signals.run(lambda: _comment(report, config, templates, runner, environ))
     if not finished:
         runner.say("Interrupted while writing the PR comment; it may not be up to date.")
     return url, problems

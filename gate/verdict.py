@@ -6,7 +6,7 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 
-from gate.model import Outcome, Session
+from gate.model import CheckRun, Outcome, Session
 
 DEFAULT_FAIL_ON: frozenset[Outcome] = frozenset(
     {Outcome.FAILED, Outcome.TIMED_OUT, Outcome.CANCELLED, Outcome.INCOMPLETE, Outcome.ERROR}
@@ -65,6 +65,19 @@ def is_failing(outcome: Outcome, thresholds: Thresholds) -> bool:
     return outcome in thresholds.fail_on
 
 
+def needs_explaining(run: CheckRun, thresholds: Thresholds) -> bool:
+    """Failing runs (by fail-on) and degraded ones get a reason; passed runs never do."""
+    return run.outcome in thresholds.fail_on or run.outcome is Outcome.DEGRADED
+
+
+def hides_red_session(session: Session, thresholds: Thresholds) -> bool:
+    """The session itself is failing but none of its runs is: it counts as one more failing
+    run (never hide a red session, SPEC §4)."""
+    return is_failing(session.outcome, thresholds) and not any(
+        is_failing(run.outcome, thresholds) for run in session.runs
+    )
+
+
 def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
     """Count check runs and apply the thresholds of SPEC §4."""
     counts: Counter[str] = Counter()
@@ -78,8 +91,7 @@ def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
             counts[run.outcome.value] += 1
             if is_failing(run.outcome, thresholds):
                 session_failing += 1
-        # Never hide a red session: its own failing outcome counts once when no run shows it.
-        if session_failing == 0 and is_failing(session.outcome, thresholds):
+        if hides_red_session(session, thresholds):
             hidden += 1
             session_failing = 1
         failing += session_failing

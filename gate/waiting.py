@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from gate.checkly import ApiError, ChecklyClient, Unreachable
+from gate.durations import format_duration
 from gate.errors import CredentialsRejected
 from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
 
@@ -248,10 +249,5 @@ def _progress_line(done: int, total: int, elapsed: float, left: float) -> str:
 
 
 def format_seconds(seconds: float) -> str:
-    """90.4 → '1m30s'; 3725 → '1h2m5s'; 4.2 → '4s'."""
-    whole = round(seconds)
-    hours, rest = divmod(whole, 3600)
-    minutes, secs = divmod(rest, 60)
-    parts = [f"{hours}h" if hours else "", f"{minutes}m" if minutes else ""]
-    parts.append(f"{secs}s" if secs or not (hours or minutes) else "")
-    return "".join(parts)
+    """Whole seconds in units: 90.4 → '1m30s'; 3725 → '1h2m5s'; 4.2 → '4s'."""
+    return format_duration(float(round(seconds)))

@@ -44,7 +44,10 @@ _COLONS = re.compile(r":(?=:)")
 
 def secret_forms(secret: str) -> list[str]:
     """A secret as it may leak: itself, URL-encoded, base64-encoded (standard and URL-safe),
-    alone or inside a longer encoded string such as a Basic auth header (longest first)."""
+    alone or inside a longer encoded string such as a Basic auth header (longest first).
+    Nothing for a value shorter than MIN_SECRET_LENGTH: it is no secret worth hiding."""
+    if len(secret.strip()) < MIN_SECRET_LENGTH:
+        return []
     raw = secret.encode()
     forms = {secret, quote(secret, safe="")}
     for encode in (base64.b64encode, base64.urlsafe_b64encode):
