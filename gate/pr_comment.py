@@ -69,8 +69,9 @@ def marker_for(key: str) -> str:
 
 
 def _safe_key(key: str) -> str:
-    # An HTML comment ends at `-->`/`--!>`: collapse dash runs and whitespace so a key never can.
-    return re.sub(r"-{2,}", "-", " ".join(key.split())) or "default"
+    # An HTML comment ends at `-->`/`--!>`: break those (config refuses them in a given key),
+    # and nothing else, so two different keys never share a marker.
+    return re.sub(r"--+!?>", "->", " ".join(key.splitlines())) or "default"
 
 
 def data_block(key: str, history: Sequence[HistoryEntry]) -> str:

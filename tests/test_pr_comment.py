@@ -655,3 +655,10 @@ def test_pygithub_is_imported_only_when_commenting() -> None:
 def test_renderer_type(fake: FakeGitHub) -> None:
     render: Callable[[Sequence[HistoryEntry]], str] = lambda h: f"{marker_for('k')} {len(h)}"  # noqa: E731
     assert upsert(fake, key="k", render=render).action == "created"
+
+
+def test_different_keys_never_share_a_marker() -> None:
+    keys = ["deploy-e2e", "deploy--e2e", "a b", "a  b", "x", "x "]
+    markers = [marker_for(k) for k in keys]
+    assert len(set(markers)) == len(keys)
+    assert marker_for("a-->b").count("-->") == 1  # only the marker's own end
