@@ -784,3 +784,30 @@ def test_list_flags_may_be_repeated_and_scalar_flags_take_the_last(tmp_path: Pat
 def test_repeated_empty_list_flags_fall_through_to_the_environment() -> None:
     config = load(["--test-session-ids", "", "--test-session-ids", " "], env=BASE)
     assert config.sessions == (SessionRef(SessionKind.TEST, TS1),)
+
+
+def test_the_documented_defaults_are_the_ones_in_effect(tmp_path: Path) -> None:
+    """OPTIONS' defaults feed --help, action.yml and README (test_docs); the values the gate
+    really uses come from the readers: parsing each documented default gives the same config."""
+    minimal = ["--api-key", KEY, "--account-id", ACCOUNT, "--test-session-ids", TS1]
+    implicit = load_config(minimal, {}, cwd=tmp_path)
+    documented = [
+        arg
+        for option in OPTIONS
+        if option.name in DEFAULTED
+        for arg in (f"--{option.name}", option.default)
+    ]
+    explicit = load_config([*minimal, *documented], {}, cwd=tmp_path)
+    assert {o.name for o in OPTIONS if o.name in DEFAULTED} == DEFAULTED
+    assert implicit == explicit
+
+
+DEFAULTED = {
+    "timeout",
+    "max-wait-seconds",
+    "fail-on",
+    "max-failures",
+    "min-pass-rate",
+    "job-summary",
+    "pr-comment",
+}
