@@ -179,7 +179,6 @@ def run(
             comment_key=config.comment_key,
             warnings=tuple(warnings),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
-            judged=no_verdict is None,
             no_verdict=no_verdict,
         )
         report = redact(report, runner.scrub)

@@ -76,13 +76,18 @@ class Report:
     comment_key: str = "checkly-gate"
     warnings: tuple[str, ...] = ()
     interrupted: str | None = None
-    judged: bool = True  # False when no verdict was possible (credentials, unreachable, signal)
-    no_verdict: str | None = None  # why not, in plain words, when `judged` is False
+    # Why no verdict was possible (credentials, unreachable, signal), in plain words; None: judged
+    no_verdict: str | None = None
+
+    @property
+    def judged(self) -> bool:
+        """Whether the check runs were judged (False when no verdict was possible)."""
+        return self.no_verdict is None
 
     @property
     def no_verdict_reason(self) -> str | None:
         """Why no verdict was possible (none when there is one)."""
-        return None if self.judged else self.no_verdict or "no verdict was possible"
+        return self.no_verdict
 
     @property
     def runs(self) -> list[tuple[Session, CheckRun]]:

@@ -158,7 +158,7 @@ def test_sessions_output_is_cut_under_64_kib_and_says_so() -> None:
 def test_console_says_no_verdict_instead_of_a_failure() -> None:
     report = make_report([session("s1", Outcome.ERROR, runs(Outcome.ERROR, 1))])
     report = dataclasses.replace(
-        report, judged=False, no_verdict="Checkly refused the API key (HTTP 401): Unauthorized"
+        report, no_verdict="Checkly refused the API key (HTTP 401): Unauthorized"
     )
     out = io.StringIO()
     print_report(report, Runner({}, out))

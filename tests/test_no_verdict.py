@@ -64,7 +64,7 @@ def test_each_kind_of_no_verdict_heads_the_summary_and_the_comment(kind: str) ->
     waited, signals, words = KINDS[kind]
     reason = _no_verdict(waited, signals)
     assert reason is not None and words in reason
-    report = dataclasses.replace(stopped_report(), judged=False, no_verdict=reason)
+    report = dataclasses.replace(stopped_report(), no_verdict=reason)
     templates = load_templates(None, None)
 
     summary = render_summary(report, templates)
@@ -89,7 +89,7 @@ def test_the_example_templates_say_no_verdict_too() -> None:
     templates = load_templates(
         examples / "custom-summary.md.j2", examples / "custom-comment.md.j2", marker=MARKER
     )
-    report = dataclasses.replace(stopped_report(), judged=False, no_verdict="interrupted by SIGINT")
+    report = dataclasses.replace(stopped_report(), no_verdict="interrupted by SIGINT")
     summary = render_summary(report, templates)
     assert summary.startswith(
         "## ⛔ Synthetic checks for octo/shop: no verdict (interrupted by SIGINT)"
@@ -115,7 +115,7 @@ def test_the_signal_decides_the_reason_as_it_decides_the_exit_code() -> None:
 
 def test_the_json_report_says_no_verdict_and_validates() -> None:
     reason = "Checkly refused the API key (HTTP 401): Unauthorized [account 1f2e3d4c]"
-    report = dataclasses.replace(stopped_report(), judged=False, no_verdict=reason)
+    report = dataclasses.replace(stopped_report(), no_verdict=reason)
     data = report_dict(report)
     VALIDATOR.validate(data)
     assert data["schemaVersion"] == 1  # additive: the schema version stays
