@@ -89,10 +89,8 @@ def wait_for_session(
             left = deadline - clock()
             if left <= 0:
                 break
-            wait = max(1.0, min(float(max_wait), left))
-            if ref.kind is SessionKind.CHECK:
-                wait = float(max(1, int(wait)))
-            body = client.completion(ref.kind, ref.id, wait, deadline)
+            # min(max-wait-seconds, time left); completion() floors it at 1 (whole for checks)
+            body = client.completion(ref.kind, ref.id, min(float(max_wait), left), deadline)
             tracker.reached = True
             if body is not None:
                 done = Session.from_api(ref.kind, ref.id, body, finished=True)
