@@ -21,11 +21,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.workloads import lag_sessions, passing_session
-from gate.simulator import RecordedRequest, ScriptedSession, Simulator
+from gate.simulator.server import RecordedRequest, ScriptedSession, Simulator
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules the gate must not load before its first request (PyGithub, jinja2, the reports).
-LAZY = ("github", "jinja2", "gate.render", "gate.details", "gate.junit", "gate.json_report")
+LAZY = (
+    "github",
+    "jinja2",
+    "gate.reports.templating",
+    "gate.checkly.details",
+    "gate.reports.junit",
+    "gate.reports.json_report",
+)
 
 
 class BenchError(Exception):

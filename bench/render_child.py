@@ -24,12 +24,12 @@ def main(argv: list[str] | None = None) -> int:
     options = parser.parse_args(argv)
 
     from bench.workloads import big_report
-    from gate.console import annotate, print_report
-    from gate.json_report import write_json
-    from gate.junit import write_junit
-    from gate.pr_comment import marker_for
-    from gate.render import load_templates, render_comment, render_summary
-    from gate.workflow import Runner
+    from gate.reports.console import annotate, print_report
+    from gate.reports.json_report import write_json
+    from gate.reports.junit import write_junit
+    from gate.reports.templating import load_templates, render_comment, render_summary
+    from gate.runner.comment_history import marker_for
+    from gate.runner.workflow import Runner
 
     report = big_report(options.runs)
     times: dict[str, float] = {}

@@ -6,10 +6,10 @@ import dataclasses
 import time
 from datetime import UTC, datetime
 
-from gate import simulator_data as data
 from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.report import Report, RunInfo
-from gate.simulator import ScriptedResult, ScriptedSession
+from gate.reports.report import Report, RunInfo
+from gate.simulator import scenarios as data
+from gate.simulator.server import ScriptedResult, ScriptedSession
 from gate.verdict import Thresholds, decide
 
 LOCATIONS = ("eu-west-1", "us-east-1", "ap-southeast-2", "eu-central-1")

@@ -3,38 +3,18 @@
 from __future__ import annotations
 
 import os
-import signal
 import sys
-import time
-from collections.abc import Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from gate import __version__
-from gate.checkly import DEFAULT_TIMING, ChecklyClient, Timing
-from gate.config import Config, load_config
-from gate.console import outputs
-from gate.errors import (
-    EXIT_FAILED,
-    EXIT_NO_VERDICT,
-    EXIT_PASSED,
-    EXIT_SIGINT,
-    ApiUnreachable,
-    GateError,
-    Interrupted,
-    NoVerdict,
-)
-from gate.model import Session
-from gate.report import Report, RunInfo
-from gate.reporting import redact, write_reports
+from gate.checkly.client import DEFAULT_TIMING, ChecklyClient, Timing
+from gate.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError
+from gate.options.config import load_config
+from gate.pipeline import run
+from gate.runner.workflow import Runner
 from gate.signals import Signals
-from gate.verdict import decide
-from gate.waiting import Progress, WaitResult, wait_all
-from gate.workflow import Runner, neutralize
-
-if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
-    from gate.render import Templates
 
 SECRET_ENV = (
     "INPUT_API-KEY",
@@ -45,7 +25,6 @@ SECRET_ENV = (
     "GITHUB_TOKEN",
 )
 SECRET_FLAGS = ("--api-key", "--github-token")
-DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
 
 
 def main(
@@ -72,8 +51,8 @@ def main(
         runner.mask(config.secrets())
         templates = None
         if config.summary_template or config.comment_template:
-            from gate.pr_comment import marker_for  # noqa: PLC0415 - no PyGithub until a comment
-            from gate.render import load_templates  # noqa: PLC0415 - a bad one exits 2 before waiting
+            from gate.reports.templating import load_templates  # noqa: PLC0415 - a bad one exits 2 before waiting
+            from gate.runner.comment_history import marker_for  # noqa: PLC0415 - no PyGithub until a comment
 
             templates = load_templates(
                 config.summary_template,
@@ -112,165 +91,3 @@ def flag_secrets(args: Sequence[str]) -> list[str]:
             elif arg == flag and index + 1 < len(args):
                 found.append(args[index + 1].strip())
     return [value for value in found if value]
-
-
-def run(
-    config: Config,
-    templates: Templates | None,
-    runner: Runner,
-    environ: Mapping[str, str],
-    *,
-    client: ChecklyClient | None = None,
-    progress_interval: float = 30.0,
-    signals: Signals | None = None,
-    clock: Callable[[], float] = time.monotonic,
-    on_report: Callable[[Report], None] | None = None,
-) -> int:
-    """Wait, decide, report. The glue: every collaborator can be passed in.
-
-    `signals` given: the caller installed them (and restores them); else they are installed here.
-    """
-    started = datetime.now(UTC)
-    own_signals = signals is None
-    signals = signals or Signals()
-    if own_signals:
-        signals.install()
-    try:
-        client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
-        start = clock()
-        seen_links: set[str] = set()
-
-        def on_link(session: Session) -> None:
-            if session.link and session.id not in seen_links:
-                seen_links.add(session.id)
-                runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
-
-        count = len(config.sessions)
-        runner.say(
-            f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
-            f"(timeout {config.timeout_s:g}s) at {config.api_url}"
-        )
-        warm: list[Templates] = []
-        waited = wait_all(
-            client,
-            config.sessions,
-            config.timeout_s,
-            config.max_wait_seconds,
-            progress=Progress(say=runner.say, interval=progress_interval),
-            on_link=on_link,
-            interrupted=signals,
-            meanwhile=_prepare_reports(templates, warm),
-        )
-        sessions = waited.sessions
-        warnings: list[str] = []
-        if templates is None:
-            from gate.render import load_templates  # noqa: PLC0415 - lazy, see above
-
-            templates = warm[0] if warm else load_templates(None, None)
-        if not signals() and waited.credentials is None:
-            deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
-            sessions, warnings = _explain(sessions, client, config, deadline, signals)
-        verdict = decide(sessions, config.thresholds)
-        no_verdict = _no_verdict(waited, signals)
-        report = Report(
-            sessions=tuple(sessions),
-            verdict=verdict,
-            run=RunInfo.from_environ(environ, started, datetime.now(UTC)),
-            comment_key=config.comment_key,
-            warnings=tuple(warnings),
-            interrupted=signal.Signals(signals.signum).name if signals.signum else None,
-            no_verdict=no_verdict,
-        )
-        report = redact(report, runner.scrub)
-        if on_report is not None:
-            on_report(report)
-        problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        if problems:
-            raise NoVerdict("could not write every report: " + "; ".join(problems))
-        if signals.signum is not None:
-            raise Interrupted(signals.signum)
-        if waited.credentials is not None:
-            raise waited.credentials
-        if not waited.reached:
-            raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
-        if not verdict.passed:
-            if runner.github:  # elsewhere the console's last line already says it
-                runner.error(verdict.summary, title="checkly-gate")
-            return EXIT_FAILED
-        return EXIT_PASSED
-    finally:
-        if own_signals:
-            signals.restore()
-
-
-def _write(
-    report: Report,
-    config: Config,
-    templates: Templates,
-    runner: Runner,
-    *,
-    environ: Mapping[str, str],
-    signals: Signals,
-) -> list[str]:
-    """Every report, then the outputs; those even when a report raises (a comment template
-    that drops the marker only at run time). Returns the reports that could not be written."""
-    comment_url: str | None = None
-    try:
-        comment_url, problems = write_reports(
-            report, config, templates=templates, runner=runner, environ=environ, signals=signals
-        )
-    finally:
-        json_file = str(config.json_file) if config.json_file else None
-        runner.set_outputs(outputs(report, comment_url, json_file))
-    return problems
-
-
-def _no_verdict(waited: WaitResult, signals: Signals) -> str | None:
-    """Why no verdict was possible, in plain words (None: there is one). Its order is the
-    exit code's: a signal, then refused credentials, then a Checkly that never answered."""
-    if signals.signum is not None:
-        return f"interrupted by {signal.Signals(signals.signum).name}"
-    if waited.credentials is not None:
-        return str(waited.credentials)  # the status, Checkly's message and the account: no key
-    if not waited.reached:
-        return "Checkly could not be reached"
-    return None
-
-
-def _explain(
-    sessions: list[Session],
-    client: ChecklyClient,
-    config: Config,
-    deadline: float,
-    signals: Signals,
-) -> tuple[list[Session], list[str]]:
-    """The failing runs' reasons (SPEC §5), given up at once on a signal."""
-    from gate.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
-
-    finished, explained = signals.run(
-        lambda: explain_failures(sessions, client, config.thresholds, deadline=deadline)
-    )
-    if finished and explained is not None:
-        return list(explained[0]), list(explained[1])
-    client.abort("the run was interrupted")  # the fetches in flight end now
-    note = (
-        "interrupted while fetching the failure details; failing runs are linked without a reason"
-    )
-    return sessions, [note]
-
-
-def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Callable[[], None]:
-    """The main thread's chore while the sessions run: import the report modules and compile
-    the built-in templates (into `into`), so the verdict comes ~80 ms sooner after the wait."""
-
-    def prepare() -> None:
-        import gate.details  # noqa: PLC0415 - lazy, see the imports
-        import gate.json_report  # noqa: PLC0415 - reports load after the first request (start-up)
-        import gate.junit  # noqa: F401, PLC0415 - imported now, while the sessions run
-
-        if templates is None:
-            from gate.render import load_templates  # noqa: PLC0415 - reports load after the first request (start-up)
-
-            into.append(load_templates(None, None))
-
-    return prepare

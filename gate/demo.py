@@ -7,15 +7,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from gate.cli import run
-from gate.config import load_config
 from gate.errors import EXIT_FAILED, EXIT_PASSED, GateError
 from gate.model import SessionKind
-from gate.pr_comment import marker_for
-from gate.render import load_templates, render_comment
-from gate.report import Report
-from gate.simulator import Simulator, demo_sessions
-from gate.workflow import Runner
+from gate.options.config import load_config
+from gate.pipeline import run
+from gate.reports.report import Report
+from gate.reports.templating import load_templates, render_comment
+from gate.runner.comment_history import marker_for
+from gate.runner.workflow import Runner
+from gate.simulator.server import Simulator, demo_sessions
 
 
 def run_demo(args: Sequence[str], out: TextIO) -> int:

@@ -20,9 +20,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from gate.checkly import DEFAULT_TIMING, Timing
+from gate.checkly.client import DEFAULT_TIMING, Timing
 from gate.cli import main
-from gate.markdown import md_text
+from gate.reports.md_filters import md_text
 from tests.fake_github import FakeGitHub
 
 # Report files inside a run's folder.

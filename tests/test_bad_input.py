@@ -25,14 +25,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gate.cli import main
-from gate.config import OPTIONS, load_config
-from gate.console import outputs
 from gate.errors import InvalidOptions
 from gate.model import Outcome, Session, SessionKind
-from gate.report import Report, RunInfo
-from gate.simulator import Simulator
+from gate.options.config import OPTIONS, load_config
+from gate.reports.console import outputs
+from gate.reports.report import Report, RunInfo
+from gate.runner.workflow import MAX_OUTPUT_BYTES, format_outputs
+from gate.simulator.server import Simulator
 from gate.verdict import Thresholds, decide
-from gate.workflow import MAX_OUTPUT_BYTES, format_outputs
 from tests.conftest import SimulatorFactory
 from tests.helpers_reports import gate_environ, runner_commands, runner_outputs
 

@@ -72,10 +72,10 @@ def test_importtime_is_split_at_the_first_request() -> None:
         (1.0, "import time: self [us] | cumulative | imported package"),
         (1.1, "import time:      2000 |       2000 |       urllib3"),
         (1.2, "import time:      1000 |       3000 |     requests"),
-        (1.3, "import time:       500 |       3500 |   gate.checkly"),
+        (1.3, "import time:       500 |       3500 |   gate.checkly.client"),
         (1.4, "import time:       100 |       3600 | gate.cli"),
         (3.0, "import time:      4000 |       4000 |   jinja2"),
-        (3.1, "import time:       100 |       4100 | gate.render"),
+        (3.1, "import time:       100 |       4100 | gate.reports.templating"),
     ]
     profile = measure.parse_importtime(lines, first_request=2.0)
     assert profile.modules_before == 4

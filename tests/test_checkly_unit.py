@@ -6,7 +6,7 @@ import email.utils
 
 import pytest
 
-from gate.checkly import ChecklyClient, RateLimiter, retry_after_seconds
+from gate.checkly.client import ChecklyClient, RateLimiter, retry_after_seconds
 
 
 @pytest.mark.parametrize(

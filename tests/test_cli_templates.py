@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from gate import pr_comment
 from gate.cli import main
-from gate.simulator import ScriptedResult, ScriptedSession
+from gate.runner import pr_comment
+from gate.simulator.server import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.fake_github import FakeGitHub
 from tests.helpers_reports import gate_environ, run_gate, runner_commands

@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from gate import __version__
-from gate.config import OPTIONS, Config, SessionRef, build_parser, load_config
 from gate.errors import EXIT_INVALID, InvalidOptions
 from gate.model import Outcome, SessionKind
+from gate.options.config import OPTIONS, Config, SessionRef, build_parser, load_config
 from gate.verdict import DEFAULT_FAIL_ON
 
 KEY = "cu_3f9a8b7c6d5e4f30a1b2c3d4e5f60718"

@@ -13,12 +13,12 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from gate import session_ids
-from gate.config import load_config
-from gate.durations import DurationError, format_duration, parse_duration
 from gate.errors import InvalidOptions
 from gate.model import SessionKind
-from gate.session_ids import SessionRef, ids_in_json, read_session_file, unique
+from gate.options import session_ids
+from gate.options.config import load_config
+from gate.options.durations import DurationError, format_duration, parse_duration
+from gate.options.session_ids import SessionRef, ids_in_json, read_session_file, unique
 
 KEY = "cu_3f9a8b7c6d5e4f30a1b2c3d4e5f60718"
 ACCOUNT = "1397c172-1938-4973-a225-5862298e571a"

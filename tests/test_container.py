@@ -28,7 +28,7 @@ from packaging.utils import canonicalize_name
 from ruamel.yaml import YAML
 
 from gate import __version__
-from gate.simulator import SCENARIOS, ScriptedSession
+from gate.simulator.server import SCENARIOS, ScriptedSession
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = ROOT / "entrypoint.py"

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from gate.details import explain_failures
+from gate.checkly.details import explain_failures
 from gate.model import CheckRun, Outcome, Session, SessionKind
 from gate.verdict import DEFAULT_FAIL_ON, Thresholds
 

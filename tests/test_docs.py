@@ -1,7 +1,7 @@
 """The docs and the CI files say the same thing as the code.
 
 - every `action.yml` input and output appears in README.md, and each input's default agrees
-  with README's options table, with SPEC §2 and with `gate.config.OPTIONS`;
+  with README's options table, with SPEC §2 and with `gate.options.config.OPTIONS`;
 - `.ci/run` and the CI workflow run the test command README.md gives;
 - `make lint` runs every linter, and `make test` runs `lint`;
 - the workflows keep the hygiene zizmor cannot see: SHA pins with a version comment, a timeout
@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from ruamel.yaml import YAML  # comes with check-jsonschema; listed in the dev extras
 
-from gate.config import OPTIONS
+from gate.options.config import OPTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 # The product contract: a copy in tests/data (so this runs in any checkout), kept equal to

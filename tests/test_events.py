@@ -1,4 +1,4 @@
-"""gate.events.find_pr: which PR a run belongs to, from realistic event payloads."""
+"""gate.runner.events.find_pr: which PR a run belongs to, from realistic event payloads."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.events import PrTarget, find_pr
+from gate.runner.events import PrTarget, find_pr
 
 FIXTURES = Path(__file__).parent / "fixtures" / "events"
 REPO = "octo-org/shop"

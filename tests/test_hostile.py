@@ -24,13 +24,13 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from gate import pr_comment
-from gate.console import LABEL
-from gate.junit import xml_text
 from gate.model import Outcome
-from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
-from gate.simulator_data import assertion
-from gate.workflow import MAX_ANNOTATIONS
+from gate.reports.console import LABEL
+from gate.reports.junit import xml_text
+from gate.runner import pr_comment
+from gate.runner.workflow import MAX_ANNOTATIONS
+from gate.simulator.scenarios import assertion
+from gate.simulator.server import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 from tests.fake_github import FakeGitHub
 from tests.helpers_reports import (

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from gate import __version__
-from gate.json_report import SCHEMA_VERSION, report_dict, schema, write_json
 from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.report import Report, RunInfo
+from gate.reports.json_report import SCHEMA_VERSION, report_dict, schema, write_json
+from gate.reports.report import Report, RunInfo
 from gate.verdict import Thresholds, decide
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -106,7 +106,7 @@ def sample_sessions() -> list[Session]:
 
 def test_the_schema_is_a_valid_draft_2020_12_schema() -> None:
     Draft202012Validator.check_schema(schema())
-    text = (ROOT / "gate" / "schema" / "report.schema.json").read_text(encoding="utf-8")
+    text = (ROOT / "gate" / "reports" / "schema" / "report.schema.json").read_text(encoding="utf-8")
     assert json.loads(text)["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 

@@ -11,9 +11,9 @@ import pytest
 import xmlschema
 from junitparser import Error, Failure, JUnitXml, Skipped, TestSuite
 
-from gate.junit import SESSION_OUTCOME_CASE, junit_xml, write_junit, xml_text
 from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.report import Report, RunInfo
+from gate.reports.junit import SESSION_OUTCOME_CASE, junit_xml, write_junit, xml_text
+from gate.reports.report import Report, RunInfo
 from gate.verdict import Thresholds, decide
 
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "data" / "junit-10.xsd")

@@ -15,17 +15,17 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from gate import pr_comment
-from gate.cli import _no_verdict
+from gate.checkly.waiting import WaitResult
 from gate.errors import CredentialsRejected
-from gate.json_report import report_dict, schema
 from gate.model import Outcome, Session, SessionKind
-from gate.pr_comment import parse_history
-from gate.render import load_templates, render_comment, render_summary, template_context
-from gate.report import Report
+from gate.pipeline import _no_verdict
+from gate.reports.json_report import report_dict, schema
+from gate.reports.report import Report
+from gate.reports.templating import load_templates, render_comment, render_summary, template_context
+from gate.runner import pr_comment
+from gate.runner.comment_history import parse_history
 from gate.signals import Signals
-from gate.simulator import ScriptedResult, ScriptedSession
-from gate.waiting import WaitResult
+from gate.simulator.server import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.fake_github import running
 from tests.helpers_reports import run_gate

@@ -1,4 +1,4 @@
-"""gate.pr_comment driven through the real PyGithub against a local fake GitHub (127.0.0.1)."""
+"""gate.runner.pr_comment through the real PyGithub against a local fake GitHub (127.0.0.1)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,17 @@ from typing import Any
 import pytest
 from fake_github import FakeGitHub
 
-from gate import USER_AGENT, pr_comment
-from gate.pr_comment import (
+from gate import USER_AGENT
+from gate.runner import pr_comment
+from gate.runner.comment_history import (
     MAX_COMMENT_CHARS,
-    CommentResult,
+    HistoryEntry,
     compose_body,
     data_block,
     marker_for,
     parse_history,
-    upsert_comment,
 )
-from gate.report import HistoryEntry
+from gate.runner.pr_comment import CommentResult, upsert_comment
 
 TOKEN = "ghs_" + "S3cr3tT0k3n" * 3  # an installation token, like GITHUB_TOKEN
 PAT = "ghp_" + "P3rs0nalT0k3n" * 3
@@ -648,7 +648,9 @@ def test_garbage_history_is_dropped(payload: Any) -> None:
 
 
 def test_pygithub_is_imported_only_when_commenting() -> None:
-    code = "import gate.pr_comment, gate.events, sys; assert 'github' not in sys.modules"
+    code = (
+        "import gate.runner.pr_comment, gate.runner.events, sys; assert 'github' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
 
 

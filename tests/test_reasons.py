@@ -1,4 +1,4 @@
-"""Reasons from Checkly's result details, and error-group messages (gate.reasons)."""
+"""Reasons from Checkly's result details, and error-group messages (gate.checkly.reasons)."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from gate.checkly.reasons import MAX_REASON, clean_group_message, clean_line, reason_from_detail
 from gate.model import SessionKind
-from gate.reasons import MAX_REASON, clean_group_message, clean_line, reason_from_detail
 
 DATA = Path(__file__).parent / "data" / "details"
 OPENAPI = Path(__file__).parent / "data" / "checkly-api" / "checkly-openapi-subset.json"

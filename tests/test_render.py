@@ -18,9 +18,11 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from gate.budget import Plan
 from gate.errors import TemplateMissingMarker, TemplateProblem
-from gate.markdown import (
+from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.reports.context import build_context
+from gate.reports.fitting import Plan
+from gate.reports.md_filters import (
     duration,
     md_cell,
     md_code,
@@ -32,8 +34,8 @@ from gate.markdown import (
     plural,
     timestamp,
 )
-from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.render import (
+from gate.reports.report import Report, RunInfo
+from gate.reports.templating import (
     COMMENT_LIMIT_CHARS,
     SUMMARY_LIMIT_BYTES,
     Templates,
@@ -43,9 +45,8 @@ from gate.render import (
     sample_report,
     template_context,
 )
-from gate.report import HistoryEntry, Report, RunInfo
+from gate.runner.comment_history import HistoryEntry
 from gate.verdict import Thresholds, decide
-from gate.view import build_context
 
 ROOT = Path(__file__).resolve().parents[1]
 MARKER = "<!-- checkly-gate:e2e / checks -->"

@@ -27,14 +27,15 @@ from urllib.parse import quote
 
 import pytest
 
-from gate import cli, pr_comment
-from gate.checkly import ChecklyClient, Timing
-from gate.config import load_config
+from gate import cli, pipeline
+from gate.checkly.client import ChecklyClient, Timing
 from gate.errors import InvalidOptions
-from gate.markdown import md_text
 from gate.model import Session
-from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
-from gate.simulator_data import assertion
+from gate.options.config import load_config
+from gate.reports.md_filters import md_text
+from gate.runner import pr_comment
+from gate.simulator.scenarios import assertion
+from gate.simulator.server import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 from tests.fake_github import FakeGitHub
 from tests.helpers_reports import GateRun, gate_environ, report_args, run_gate
@@ -303,7 +304,7 @@ def test_an_internal_error_in_the_main_thread_carries_no_secret(
 ) -> None:
     waited = sessions(running=False)
     sim = simulator(waited, api_key=API_KEY)
-    monkeypatch.setattr(cli, "decide", leak)  # after the wait: no verdict, no report
+    monkeypatch.setattr(pipeline, "decide", leak)  # after the wait: no verdict, no report
     run = gate(sim, tmp_path, waited, "--timeout", "5s")
     assert run.code == 3, run.stdout
     (error,) = run.gate_errors()  # the one error line: a bug, please report it

@@ -1,4 +1,4 @@
-"""Session IDs from option values, links and the files Checkly tooling writes (gate.session_ids)."""
+"""Session IDs from option values, links and files Checkly tooling writes (options.session_ids)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from gate import session_ids
 from gate.model import SessionKind
-from gate.session_ids import (
+from gate.options import session_ids
+from gate.options.session_ids import (
     SessionRef,
     ids_in_json,
     ids_in_text,

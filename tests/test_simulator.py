@@ -31,7 +31,8 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from gate.simulator import (
+from gate.simulator.scenarios import DEFAULT_ACCOUNT_ID, group_id
+from gate.simulator.server import (
     Fault,
     RecordedRequest,
     ScriptedResult,
@@ -39,7 +40,6 @@ from gate.simulator import (
     Simulator,
     demo_sessions,
 )
-from gate.simulator_data import DEFAULT_ACCOUNT_ID, group_id
 
 SimulatorFactory = Callable[..., Simulator]  # the `simulator` fixture of conftest.py
 

@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 
 import gate
-from gate.checkly import ChecklyClient
+from gate.checkly.client import ChecklyClient
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gate.workflow import (
+from gate.runner.workflow import (
     Runner,
     escape_data,
     escape_property,

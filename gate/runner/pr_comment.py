@@ -3,20 +3,15 @@
 `upsert_comment` never raises for GitHub problems: it returns `action="skipped"` and a notice
 saying what to change, at level `notice` when that is expected on some PRs (no PR, no token, a 403
 as on fork PRs), else `warning` (401, 404, 422, rate limits, 5xx, network). The comment's first
-line is its marker; which marked comments are the gate's own: `gate.pr_owner`.
-The comment ends with a hidden data block holding the history of its key, newest first:
-`<!-- checkly-gate-data:<key> <base64 of {"v": 1, "history": [...]}> -->` (base64 never
-contains `-->`; a block broken by a user's edit reads as an empty history).
+line is its marker; which marked comments are the gate's own: `gate.runner.comment_owner`;
+the marker and the hidden history block: `gate.runner.comment_history`.
 PyGithub is imported only when a comment is written.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import contextlib
 import dataclasses
-import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
@@ -25,10 +20,10 @@ import requests
 
 from gate import USER_AGENT
 from gate.errors import GateError
-from gate.events import PrTarget, find_pr
-from gate.pr_owner import CommentOwner, author, starts_with_marker
-from gate.report import HistoryEntry
-from gate.workflow import MIN_SECRET_LENGTH
+from gate.masking import MIN_SECRET_LENGTH
+from gate.runner.comment_history import HistoryEntry, compose_body, marker_for, parse_history
+from gate.runner.comment_owner import CommentOwner, author, starts_with_marker
+from gate.runner.events import PrTarget, find_pr
 
 if TYPE_CHECKING:
     from github.GithubException import GithubException
@@ -37,13 +32,10 @@ if TYPE_CHECKING:
     from github.MainClass import Github
     from github.Repository import Repository
 
-MAX_COMMENT_CHARS = 65_536  # GitHub's limit for a comment body
-MAX_HISTORY = 10
 DEFAULT_API_URL = "https://api.github.com"
 _TIMEOUT_SECONDS = 15
 _MAX_RETRY_AFTER_SECONDS = 10.0  # bounds every wait: 3 retries x at most 10 s
 _SECONDS_BETWEEN_WRITES: float | None = 1.0  # GitHub's advice for content-creating requests
-_CUT_NOTE = "\n\n*… cut: a PR comment is limited to 65,536 characters.*\n"
 _TOKEN_PATTERN = re.compile(r"\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{10,}")
 _PERMISSIONS_HINT = (
     "give the job `permissions: pull-requests: write` (or `issues: write`); pull requests "
@@ -61,89 +53,6 @@ class CommentResult:
     notice: str | None = None
     level: str = "notice"  # "notice" | "warning"
     pr: int | None = None
-
-
-def marker_for(key: str) -> str:
-    """The hidden marker that identifies the comment of one `comment-key`."""
-    return f"<!-- checkly-gate:{_safe_key(key)} -->"
-
-
-def _safe_key(key: str) -> str:
-    # An HTML comment ends at `-->`/`--!>`: break those (config refuses them in a given key),
-    # and nothing else, so two different keys never share a marker.
-    return re.sub(r"--+!?>", "->", " ".join(key.splitlines())) or "default"
-
-
-def data_block(key: str, history: Sequence[HistoryEntry]) -> str:
-    """The hidden block carrying the history (newest first) at the end of the comment."""
-    payload = {"v": 1, "history": [dataclasses.asdict(e) for e in history[:MAX_HISTORY]]}
-    raw = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
-    return f"<!-- checkly-gate-data:{_safe_key(key)} {base64.b64encode(raw).decode('ascii')} -->"
-
-
-def parse_history(body: str, key: str) -> list[HistoryEntry]:
-    """The history stored in a comment body; anything unreadable gives an empty history."""
-    prefix = re.escape(f"<!-- checkly-gate-data:{_safe_key(key)} ")
-    match = re.search(prefix + r"([A-Za-z0-9+/=\s]*?)\s*-->", body)
-    if match is None:
-        return []
-    try:
-        data = json.loads(base64.b64decode("".join(match.group(1).split()), validate=True))
-    except (binascii.Error, ValueError):
-        return []
-    items = data.get("history") if isinstance(data, dict) else None
-    if not isinstance(items, list):
-        return []
-    entries = [e for e in map(_entry, items) if e is not None]
-    return entries[:MAX_HISTORY]
-
-
-def _entry(item: object) -> HistoryEntry | None:
-    if not isinstance(item, dict):
-        return None
-    time, result, total, failing = (item.get(k) for k in ("time", "result", "total", "failing"))
-    commit, run_url = item.get("commit"), item.get("run_url")
-    if not (isinstance(time, str) and 0 < len(time) <= 40 and result in ("passed", "failed")):
-        return None
-    counts = (total, failing)
-    if not all(isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in counts):
-        return None
-    if not _matches(commit, r"[0-9a-f]{4,64}") or not _matches(run_url, r"https?://[^\s<>]{1,500}"):
-        return None
-    return HistoryEntry(time, str(result), *counts, commit, run_url)  # type: ignore[arg-type]
-
-
-def _matches(value: object, pattern: str) -> bool:
-    return value is None or (isinstance(value, str) and re.fullmatch(pattern, value) is not None)
-
-
-def compose_body(rendered: str, key: str, history: Sequence[HistoryEntry]) -> str:
-    """The rendered comment plus the data block, under GitHub's limit, the marker first.
-
-    The marker opens the body whatever the template does (`gate.pr_owner` relies on it).
-    """
-    marker = marker_for(key)
-    if not rendered.startswith(marker):
-        rendered = f"{marker}\n{rendered}"
-    entries = list(history[:MAX_HISTORY])
-    rendered = rendered.rstrip()
-    if _length(f"{rendered}\n\n{data_block(key, [])}\n") < MAX_COMMENT_CHARS:
-        while True:  # the oldest stored entries give way before what users read is cut
-            body = f"{rendered}\n\n{data_block(key, entries)}\n"
-            if _length(body) < MAX_COMMENT_CHARS or not entries:
-                return body
-            entries.pop()
-    block = data_block(key, entries)
-    room = MAX_COMMENT_CHARS - 1 - _length(f"{marker}\n{_CUT_NOTE}\n{block}\n")
-    cut = rendered.encode("utf-16-le")[: 2 * room].decode("utf-16-le", "ignore")
-    if not cut.startswith(marker):
-        cut = f"{marker}\n{cut}"
-    return f"{cut.rstrip()}{_CUT_NOTE}\n{block}\n"
-
-
-def _length(text: str) -> int:
-    # Count UTF-16 units: never less than the characters GitHub counts.
-    return len(text.encode("utf-16-le")) // 2
 
 
 def upsert_comment(
@@ -249,7 +158,7 @@ def _create(
 
 
 def _marked(issue: Issue, marker: str, owner: CommentOwner) -> list[IssueComment]:
-    """The gate's comments of this marker, across all pages, oldest first (`gate.pr_owner`)."""
+    """The gate's comments of this marker, all pages, oldest first (`gate.runner.comment_owner`)."""
     marked = [c for c in issue.get_comments() if starts_with_marker(c.body, marker)]
     return sorted(filter(owner.owns, marked), key=lambda c: (c.created_at, c.id))
 

@@ -2,7 +2,7 @@
 
 Every body here has the shape of its schema in `checkly-api/checkly-openapi-subset.json`
 (`tests/test_simulator.py` validates each one the server sends). Pure: scripts and a `Timeline`
-in, JSON out; the server is `gate.simulator`. `demo_sessions()` is the demo's sample.
+in, JSON out; the server is `gate.simulator.server`. `demo_sessions()` is the demo's sample.
 """
 
 from __future__ import annotations

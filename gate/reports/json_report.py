@@ -1,7 +1,7 @@
 """The machine-readable report (`json-file`): the report model as JSON, `schemaVersion` 1.
 
-Described by `gate/schema/report.schema.json` (JSON Schema draft 2020-12, package data). Keys
-are camelCase like Checkly's API. Within schema version 1, fields are only ever added; a
+Described by `gate/reports/schema/report.schema.json` (JSON Schema draft 2020-12, package
+data). Keys are camelCase like Checkly's API. Within schema version 1, fields are only ever added; a
 removal or a change of meaning bumps `schemaVersion`.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 
 from gate import __version__
 from gate.model import CheckRun, Outcome, Session
-from gate.report import Report, RunInfo
+from gate.reports.report import Report, RunInfo
 from gate.verdict import Thresholds, is_failing
 
 SCHEMA_VERSION = 1
@@ -46,7 +46,9 @@ def write_json(report: Report, path: Path) -> None:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of the report."""
-    text = resources.files("gate").joinpath("schema", "report.schema.json").read_text("utf-8")
+    text = (
+        resources.files("gate.reports").joinpath("schema", "report.schema.json").read_text("utf-8")
+    )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from gate.reasons import clean_line
+from gate.checkly.reasons import clean_line
 
 MAX_INLINE = 2000
 ZWSP = "&#8203;"

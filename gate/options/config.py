@@ -19,9 +19,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gate import __version__
-from gate.config_values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 from gate.errors import InvalidOptions
-from gate.session_ids import SessionRef
+from gate.options.session_ids import SessionRef
+from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 from gate.verdict import DEFAULT_FAIL_ON, Thresholds
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]

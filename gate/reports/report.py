@@ -55,18 +55,6 @@ class RunInfo:
 
 
 @dataclasses.dataclass(frozen=True)
-class HistoryEntry:
-    """One earlier verdict of the same comment key, kept in the PR comment."""
-
-    time: str
-    result: str
-    total: int
-    failing: int
-    commit: str | None = None
-    run_url: str | None = None
-
-
-@dataclasses.dataclass(frozen=True)
 class Report:
     """Sessions in the order given, the verdict, and the run they belong to."""
 

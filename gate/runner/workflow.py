@@ -7,18 +7,16 @@ starts with `::` as a command, and legacy `##[` anywhere in a line.
 
 from __future__ import annotations
 
-import base64
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
-from urllib.parse import quote
+
+from gate.masking import MIN_SECRET_LENGTH, secret_forms
 
 MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
 MAX_OUTPUT_BYTES = 64 * 1024
-# Shorter values are not secrets worth hiding: masking `u` would garble every message.
-MIN_SECRET_LENGTH = 4
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
 
@@ -40,27 +38,6 @@ def neutralize(text: str) -> str:
 
 
 _COLONS = re.compile(r":(?=:)")
-
-
-def secret_forms(secret: str) -> list[str]:
-    """A secret as it may leak: itself, URL-encoded, base64-encoded (standard and URL-safe),
-    alone or inside a longer encoded string such as a Basic auth header (longest first).
-    Nothing for a value shorter than MIN_SECRET_LENGTH: it is no secret worth hiding."""
-    if len(secret.strip()) < MIN_SECRET_LENGTH:
-        return []
-    raw = secret.encode()
-    forms = {secret, quote(secret, safe="")}
-    for encode in (base64.b64encode, base64.urlsafe_b64encode):
-        forms.add(encode(raw).decode().rstrip("="))
-        forms.update(_base64_inside(raw, shift, encode) for shift in range(3))
-    return sorted(forms, key=len, reverse=True)
-
-
-def _base64_inside(raw: bytes, shift: int, encode: Callable[[bytes], bytes]) -> str:
-    """The base64 characters `raw` alone decides when it starts `shift` bytes into a 3-byte
-    group of a longer string (the runner masks these three alignments too)."""
-    text = encode(bytes(shift) + raw).decode()
-    return text[(8 * shift + 5) // 6 : 8 * (shift + len(raw)) // 6]
 
 
 def is_github(environ: Mapping[str, str]) -> bool:

@@ -7,14 +7,15 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from gate.config import Config
-from gate.console import annotate, print_report
-from gate.report import HistoryEntry, Report
+from gate.options.config import Config
+from gate.reports.console import annotate, print_report
+from gate.reports.report import Report
+from gate.runner.comment_history import HistoryEntry
+from gate.runner.workflow import Runner
 from gate.signals import Signals
-from gate.workflow import Runner
 
 if TYPE_CHECKING:
-    from gate.render import Templates
+    from gate.reports.templating import Templates
 
 
 def redact(report: Report, scrub: Callable[[str], str]) -> Report:
@@ -59,9 +60,9 @@ def write_reports(
     The PR comment is skipped once the run is interrupted, and abandoned when a signal comes
     while it is being written.
     """
-    from gate.json_report import write_json  # noqa: PLC0415 - lazy, see the imports
-    from gate.junit import write_junit  # noqa: PLC0415 - reports load after the first request (start-up)
-    from gate.render import render_summary  # noqa: PLC0415 - reports load after the first request (start-up)
+    from gate.reports.json_report import write_json  # noqa: PLC0415 - lazy, see the imports
+    from gate.reports.junit import write_junit  # noqa: PLC0415 - reports load after the first request (start-up)
+    from gate.reports.templating import render_summary  # noqa: PLC0415 - reports load after the first request (start-up)
 
     print_report(report, runner)
     if report.judged:
@@ -104,8 +105,9 @@ def _comment(
     runner: Runner,
     environ: Mapping[str, str],
 ) -> str | None:
-    from gate.pr_comment import marker_for, upsert_comment  # noqa: PLC0415 - lazy PyGithub
-    from gate.render import render_comment  # noqa: PLC0415 - reports load after the first request (start-up)
+    from gate.reports.templating import render_comment  # noqa: PLC0415 - reports load after the first request (start-up)
+    from gate.runner.comment_history import marker_for  # noqa: PLC0415 - lazy, with the comment
+    from gate.runner.pr_comment import upsert_comment  # noqa: PLC0415 - lazy PyGithub
 
     marker = marker_for(config.comment_key)
     # A run without a verdict updates the comment (it says so) but adds no line to its history.

@@ -2,7 +2,7 @@
 
 `find_pr` reads `GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH` (the JSON payload) and
 `GITHUB_REPOSITORY`. It never touches the network: when the PR can only be found through the
-API (a `workflow_run` from a fork, a `push`), it returns a lookup hint that `gate.pr_comment`
+API (a `workflow_run` from a fork, a `push`), it returns a lookup hint that `gate.runner.pr_comment`
 resolves.
 """
 

@@ -1,6 +1,6 @@
 """Render the job summary and the PR comment from the report, with jinja2 in a sandbox.
 
-The built-in templates are package data (`gate/templates/*.md.j2`, read with
+The built-in templates are package data (`gate/reports/templates/*.md.j2`, read with
 `importlib.resources`). A user template is served as "custom" next to the built-in one as
 "base", so it can `{% extends "base" %}` and override the named blocks. Templates are compiled,
 and dry-rendered against a sample report, when loaded: a broken template fails before any
@@ -26,13 +26,14 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from gate.budget import Layout, Plan, fit
 from gate.errors import TemplateMissingMarker, TemplateProblem
-from gate.markdown import FILTERS
 from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.report import HistoryEntry, Report, RunInfo
+from gate.reports.context import GroupView, RunView, SessionView, build_context
+from gate.reports.fitting import Layout, Plan, fit
+from gate.reports.md_filters import FILTERS
+from gate.reports.report import Report, RunInfo
+from gate.runner.comment_history import HistoryEntry
 from gate.verdict import Thresholds, decide
-from gate.view import GroupView, RunView, SessionView, build_context
 
 SUMMARY_LIMIT_BYTES = 1024 * 1024
 COMMENT_LIMIT_CHARS = 60_000
@@ -59,7 +60,7 @@ class Templates:
 
 def builtin_source(kind: str) -> str:
     """The text of a built-in template (`summary` or `comment`)."""
-    return resources.files("gate").joinpath("templates", _BUILTIN[kind]).read_text("utf-8")
+    return resources.files("gate.reports").joinpath("templates", _BUILTIN[kind]).read_text("utf-8")
 
 
 class _Environment(ImmutableSandboxedEnvironment):

@@ -2,7 +2,7 @@
 
 Long-polls with real 408 semantics, partial results while running, result details, both error-group
 families, auth, a rate limit, scripted statuses and `Fault`s; every request is recorded. Bodies
-come from `gate.simulator_data`. Standalone: `python -m gate.simulator --scenario demo`.
+come from `gate.simulator.scenarios`. Standalone: `python -m gate.simulator --scenario demo`.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, ClassVar
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from gate import simulator_data as data
-from gate.simulator_data import Fault, ScriptedResult, ScriptedSession, demo_sessions
+from gate.simulator import scenarios as data
+from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession, demo_sessions
 
 __all__ = ["Fault", "RecordedRequest", "ScriptedResult", "ScriptedSession", "Simulator"]
 __all__ += ["demo_sessions", "main"]

@@ -6,9 +6,9 @@ import json
 from collections.abc import Mapping
 
 from gate.model import CheckRun, Outcome, Session
-from gate.report import Report
+from gate.reports.report import Report
+from gate.runner.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
 from gate.verdict import is_failing, needs_explaining
-from gate.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
 
 LABEL = {
     Outcome.PASSED: "PASSED",

@@ -14,10 +14,10 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from gate.checkly import ApiError, ChecklyClient, Unreachable
-from gate.durations import format_duration
+from gate.checkly.client import ApiError, ChecklyClient, Unreachable
 from gate.errors import CredentialsRejected
 from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
+from gate.options.durations import format_duration
 
 MEANWHILE_AFTER = 1.0  # the main thread's chore waits at most this long for first answers
 FINAL_READ_GRACE = 2.0  # the one last read after the deadline may take this long

@@ -15,9 +15,9 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from gate.markdown import md_text
 from gate.model import CheckRun, Outcome
-from gate.report import Report
+from gate.reports.md_filters import md_text
+from gate.reports.report import Report
 
 MARGIN = 0.92  # aim a little under the limit: estimates are estimates
 

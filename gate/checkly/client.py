@@ -36,8 +36,8 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from gate import USER_AGENT
 from gate.errors import CredentialsRejected
+from gate.masking import secret_forms
 from gate.model import CheckRun, Session, SessionKind
-from gate.workflow import secret_forms
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 

@@ -1,7 +1,7 @@
 """One cleaner per option value (SPEC §2): typed value or default, and a problem when it is bad.
 
-`ValueReader` is fed the raw values `gate.config` picked (flag, `INPUT_*`, env), each already
-stripped and never blank. Every cleaner returns something usable so that reading goes on and
+`ValueReader` is fed the raw values `gate.options.config` picked (flag, `INPUT_*`, env), each
+already stripped and never blank. Every cleaner returns something usable so that reading goes on and
 every problem is found in one run. A problem names the option, shows the value (quoted,
 escaped, cut, secret-looking parts hidden) and says what is allowed.
 """
@@ -13,11 +13,18 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from gate.durations import DurationError, format_duration, parse_duration
+from gate.masking import MIN_SECRET_LENGTH
 from gate.model import Outcome, SessionKind
-from gate.session_ids import SessionRef, is_uuid, parse_id_list, refs_from_files, show, unique
+from gate.options.durations import DurationError, format_duration, parse_duration
+from gate.options.session_ids import (
+    SessionRef,
+    is_uuid,
+    parse_id_list,
+    refs_from_files,
+    show,
+    unique,
+)
 from gate.verdict import DEFAULT_FAIL_ON
-from gate.workflow import MIN_SECRET_LENGTH
 
 DEFAULT_API_URL = "https://api.checklyhq.com"
 TIMEOUT_DEFAULT_S = 600.0

@@ -25,7 +25,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from gate.model import CheckRun, Outcome, Session
-from gate.report import Report
+from gate.reports.report import Report
 from gate.verdict import Thresholds, hides_red_session, is_failing
 
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

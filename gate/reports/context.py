@@ -3,7 +3,7 @@
 `build_context()` turns a `Report` into the values a template sees (see docs, "Template
 context"). A `Plan` says how much of it to show: every run, or passed runs collapsed into counts,
 passed sessions collapsed, and the non-passed runs cut to a number shared fairly between the
-sessions. `gate.render` picks the plan that fits the size limit.
+sessions. `gate.reports.templating` picks the plan that fits the size limit.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gate.budget import Plan
-from gate.markdown import OUTCOME_ICONS
 from gate.model import CheckRun, Outcome, Session
-from gate.report import HistoryEntry, Report
+from gate.reports.fitting import Plan
+from gate.reports.md_filters import OUTCOME_ICONS
+from gate.reports.report import Report
+from gate.runner.comment_history import HistoryEntry
 from gate.verdict import Verdict
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
@@ -209,7 +210,7 @@ def history_view(entry: HistoryEntry) -> dict[str, Any]:
 
 def _group_key(run: RunView) -> tuple[str, str | None, str]:
     """One error group: the family (session kind) and the first group ID, whose message
-    `gate.details` fetched; groups that clean to one message stay apart."""
+    `gate.checkly.details` fetched; groups that clean to one message stay apart."""
     group_id = run.error_group_ids[0] if run.error_group_ids else None
     return (run.session_kind, group_id, "" if group_id else run.error_group or "")
 

@@ -1,9 +1,9 @@
 """Explain failing check runs: fetch their result details and error groups, concurrently.
 
-The network is injected (`DetailClient`; the real one is `gate.checkly.ChecklyClient`), so this
-module only decides *what* to fetch, bounds it (the first `limit` failing runs, one fetch per
-error group, never past the deadline) and folds the answers back into the sessions. A fetch that
-fails leaves its run linked without a reason; the report says so once.
+The network is injected (`DetailClient`; the real one is `gate.checkly.client.ChecklyClient`),
+so this module only decides *what* to fetch, bounds it (the first `limit` failing runs, one
+fetch per error group, never past the deadline) and folds the answers back into the sessions.
+A fetch that fails leaves its run linked without a reason; the report says so once.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
+from gate.checkly.reasons import clean_group_message, clean_line, reason_from_detail
 from gate.model import CheckRun, Session, SessionKind, ids_of
-from gate.reasons import clean_group_message, clean_line, reason_from_detail
 from gate.verdict import Thresholds, needs_explaining
 
 
