@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bench.workloads import lag_sessions, passing_session
-from gate.simulator.server import RecordedRequest, ScriptedSession, Simulator
+from gate.simulator import RecordedRequest, ScriptedSession, Simulator
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules the gate must not load before its first request (PyGithub, jinja2, the reports).

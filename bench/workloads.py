@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 from gate.model import CheckRun, Outcome, Session, SessionKind
 from gate.reports.report import Report, RunInfo
+from gate.simulator import ScriptedResult, ScriptedSession, bodies
 from gate.simulator import scenarios as data
-from gate.simulator.server import ScriptedResult, ScriptedSession
 from gate.verdict import Thresholds, decide
 
 LOCATIONS = ("eu-west-1", "us-east-1", "ap-southeast-2", "eu-central-1")
@@ -56,7 +56,7 @@ def big_report(runs: int, per_session: int = 250) -> Report:
         count = min(per_session, runs - made)
         scripted = _scripted(len(sessions), made, count)
         timeline = data.Timeline(now - 600, 600.0, True, count, 600.0)
-        body = data.test_session_body(scripted, timeline)
+        body = bodies.test_session_body(scripted, timeline)
         parsed = Session.from_api(SessionKind.TEST, scripted.id, body, finished=True)
         sessions.append(parsed.with_runs(_with_reasons(parsed)))
         made += count

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TextIO
 
 from gate import __version__
-from gate.checkly.client import DEFAULT_TIMING, ChecklyClient, Timing
+from gate.checkly.client import ChecklyClient
+from gate.checkly.transport import DEFAULT_TIMING, Timing
 from gate.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError
 from gate.options.config import load_config
 from gate.pipeline import run

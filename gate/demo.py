@@ -15,7 +15,7 @@ from gate.reports.report import Report
 from gate.reports.templating import load_templates, render_comment
 from gate.runner.comment_history import marker_for
 from gate.runner.workflow import Runner
-from gate.simulator.server import Simulator, demo_sessions
+from gate.simulator import Simulator, demo_sessions
 
 
 def run_demo(args: Sequence[str], out: TextIO) -> int:

@@ -11,130 +11,37 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
-
-class Outcome(StrEnum):
-    """What happened to a check run or a session (SPEC §4)."""
-
-    PASSED = "passed"
-    DEGRADED = "degraded"
-    FAILED = "failed"
-    TIMED_OUT = "timed-out"
-    CANCELLED = "cancelled"
-    INCOMPLETE = "incomplete"
-    ERROR = "error"
-
-
-class SessionKind(StrEnum):
-    """Checkly's two kinds of session."""
-
-    TEST = "test"
-    CHECK = "check"
-
-
-# Worst first: a session made of several runs shows the worst of them.
-SEVERITY: tuple[Outcome, ...] = (
-    Outcome.ERROR,
-    Outcome.FAILED,
-    Outcome.TIMED_OUT,
-    Outcome.CANCELLED,
-    Outcome.INCOMPLETE,
-    Outcome.DEGRADED,
-    Outcome.PASSED,
+from gate.outcomes import (
+    RUNNING_STATUSES,
+    SESSION_STATUS,
+    SEVERITY,
+    Outcome,
+    SessionKind,
+    as_number,
+    as_str,
+    check_result_outcome,
+    ids_of,
+    parse_time,
+    session_status_outcome,
+    test_result_outcome,
+    worst,
 )
 
-# Session-level statuses (test sessions and v2 check sessions share the finished ones).
-SESSION_STATUS: Mapping[str, Outcome] = {
-    "PASSED": Outcome.PASSED,
-    "FAILED": Outcome.FAILED,
-    "DEGRADED": Outcome.DEGRADED,
-    "TIMED_OUT": Outcome.TIMED_OUT,
-    "CANCELLED": Outcome.CANCELLED,
-}
-RUNNING_STATUSES = frozenset(
-    {"RUNNING", "PENDING", "STARTED", "PROGRESS", "PROGRESS_FAILED", "PROGRESS_DEGRADED"}
-)
-
-
-def _str(value: Any) -> str | None:
-    return value if isinstance(value, str) and value else None
-
-
-def _bool(value: Any) -> bool:
-    return value is True
-
-
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def ids_of(value: Any) -> tuple[str, ...]:
-    """The non-empty strings of a JSON list of IDs (errorGroupIds); () for anything else."""
-    if not isinstance(value, list):
-        return ()
-    return tuple(v for v in value if isinstance(v, str) and v)
-
-
-def parse_time(value: Any) -> datetime | None:
-    """An ISO 8601 timestamp from the API, or None."""
-    text = _str(value)
-    if text is None:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
-def worst(outcomes: Iterable[Outcome]) -> Outcome:
-    """The most severe outcome of several (passed when there are none)."""
-    found = set(outcomes)
-    for outcome in SEVERITY:
-        if outcome in found:
-            return outcome
-    return Outcome.PASSED
-
-
-def test_result_outcome(result: Mapping[str, Any]) -> tuple[Outcome, str | None]:
-    """Outcome of one test-session result, with a note when the status is unknown."""
-    status = result.get("status")
-    if status == "CANCELLED":
-        return Outcome.CANCELLED, None
-    if status == "FAILED":
-        return Outcome.FAILED, None
-    if status == "PASSED":
-        return (Outcome.DEGRADED if _bool(result.get("isDegraded")) else Outcome.PASSED), None
-    if status in RUNNING_STATUSES:
-        return Outcome.INCOMPLETE, None
-    if status is None:
-        return Outcome.ERROR, "a result without a status from Checkly, treated as error"
-    return Outcome.ERROR, f"unknown result status {status!r} from Checkly, treated as error"
-
-
-def check_result_outcome(result: Mapping[str, Any]) -> Outcome:
-    """Outcome of one v2 check-session result (flags only, SPEC §4)."""
-    if _bool(result.get("isCancelled")):
-        return Outcome.CANCELLED
-    if _bool(result.get("hasFailures")) or _bool(result.get("hasErrors")):
-        return Outcome.FAILED
-    if _bool(result.get("isDegraded")):
-        return Outcome.DEGRADED
-    return Outcome.PASSED
-
-
-def session_status_outcome(status: Any) -> tuple[Outcome, str | None]:
-    """Outcome of a session's own status, with a note when the status is unknown."""
-    if isinstance(status, str) and status in SESSION_STATUS:
-        return SESSION_STATUS[status], None
-    if isinstance(status, str) and status in RUNNING_STATUSES:
-        return Outcome.INCOMPLETE, None
-    if status is None:
-        return Outcome.ERROR, "Checkly's answer has no session status, treated as error"
-    return Outcome.ERROR, f"unknown session status {status!r} from Checkly, treated as error"
+# The names other modules import from here, besides the dataclasses.
+__all__ = [
+    "RUNNING_STATUSES",
+    "SESSION_STATUS",
+    "SEVERITY",
+    "CheckRun",
+    "Outcome",
+    "Session",
+    "SessionKind",
+    "ids_of",
+    "parse_time",
+    "worst",
+]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -205,8 +112,8 @@ class Session:
             if result.get("resultType") == "ATTEMPT":
                 attempts += 1
                 key = (
-                    _str(result.get("checkId")) or _str(result.get("name")),
-                    _str(result.get("runLocation")),
+                    as_str(result.get("checkId")) or as_str(result.get("name")),
+                    as_str(result.get("runLocation")),
                 )
                 retries[key] = retries.get(key, 0) + 1
         for result in results:
@@ -224,8 +131,10 @@ class Session:
                     continue
                 run_outcome = check_result_outcome(result)
             runs.append(_run_from_api(kind, result, run_outcome, retries))
-        name = _str(body.get("name"))
-        link = _str(body.get("testSessionLink" if kind is SessionKind.TEST else "checkSessionLink"))
+        name = as_str(body.get("name"))
+        link = as_str(
+            body.get("testSessionLink" if kind is SessionKind.TEST else "checkSessionLink")
+        )
         if (
             kind is SessionKind.TEST
             and outcome is Outcome.PASSED
@@ -238,8 +147,8 @@ class Session:
                     result_id=session_id,
                     name=name or f"{kind.value} session {session_id}",
                     outcome=outcome,
-                    check_type=_str(body.get("checkType")),
-                    check_id=_str(body.get("checkId")),
+                    check_type=as_str(body.get("checkType")),
+                    check_id=as_str(body.get("checkId")),
                     location=", ".join(_strs(body.get("runLocations"))) or None,
                     link=link,
                     duration_s=_elapsed_s(body),
@@ -258,7 +167,7 @@ class Session:
             note="; ".join(dict.fromkeys(notes)) or None,
             started_at=parse_time(body.get("startedAt")),
             stopped_at=parse_time(body.get("stoppedAt")),
-            elapsed_ms=_number(body.get("timeElapsed")),
+            elapsed_ms=as_number(body.get("timeElapsed")),
             error_group_ids=ids_of(body.get("errorGroupIds")),
         )
 
@@ -303,7 +212,7 @@ def _elapsed_s(body: Mapping[str, Any]) -> float | None:
     started, stopped = parse_time(body.get("startedAt")), parse_time(body.get("stoppedAt"))
     if started and stopped:
         return max((stopped - started).total_seconds(), 0.0)
-    elapsed = _number(body.get("timeElapsed"))
+    elapsed = as_number(body.get("timeElapsed"))
     return elapsed / 1000 if elapsed is not None else None
 
 
@@ -315,22 +224,22 @@ def _run_from_api(
 ) -> CheckRun:
     id_field = "testSessionResultId" if kind is SessionKind.TEST else "checkResultId"
     link_field = "testSessionResultLink" if kind is SessionKind.TEST else "checkResultLink"
-    name = _str(result.get("name")) or _str(result.get("checkId")) or "(unnamed check)"
-    location = _str(result.get("runLocation"))
-    key = (_str(result.get("checkId")) or _str(result.get("name")), location)
+    name = as_str(result.get("name")) or as_str(result.get("checkId")) or "(unnamed check)"
+    location = as_str(result.get("runLocation"))
+    key = (as_str(result.get("checkId")) or as_str(result.get("name")), location)
     attempts = result.get("attempts")
     retry_count = retries.get(key, 0)
     if isinstance(attempts, int) and not isinstance(attempts, bool) and attempts > 1:
         retry_count = max(retry_count, attempts - 1)
     return CheckRun(
-        result_id=_str(result.get(id_field)) or _str(result.get("id")) or "",
+        result_id=as_str(result.get(id_field)) or as_str(result.get("id")) or "",
         name=name,
         outcome=outcome,
-        check_type=_str(result.get("checkType")),
-        check_id=_str(result.get("checkId")),
+        check_type=as_str(result.get("checkType")),
+        check_id=as_str(result.get("checkId")),
         location=location,
-        link=_str(result.get(link_field)),
-        response_time_ms=_number(result.get("responseTime")),
+        link=as_str(result.get(link_field)),
+        response_time_ms=as_number(result.get("responseTime")),
         duration_s=_elapsed_s(result) if result.get("startedAt") else None,
         retries=retry_count,
         error_group_ids=ids_of(result.get("errorGroupIds")),

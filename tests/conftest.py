@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from gate.simulator.server import ScriptedSession, Simulator
+from gate.simulator import ScriptedSession, Simulator
 
 SimulatorFactory = Callable[..., Simulator]
 

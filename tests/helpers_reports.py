@@ -20,7 +20,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from gate.checkly.client import DEFAULT_TIMING, Timing
+from gate.checkly.transport import DEFAULT_TIMING, Timing
 from gate.cli import main
 from gate.reports.md_filters import md_text
 from tests.fake_github import FakeGitHub

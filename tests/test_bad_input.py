@@ -31,7 +31,7 @@ from gate.options.config import OPTIONS, load_config
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.runner.workflow import MAX_OUTPUT_BYTES, format_outputs
-from gate.simulator.server import Simulator
+from gate.simulator import Simulator
 from gate.verdict import Thresholds, decide
 from tests.conftest import SimulatorFactory
 from tests.helpers_reports import gate_environ, runner_commands, runner_outputs

@@ -6,7 +6,8 @@ import email.utils
 
 import pytest
 
-from gate.checkly.client import ChecklyClient, RateLimiter, retry_after_seconds
+from gate.checkly.client import ChecklyClient
+from gate.checkly.transport import RateLimiter, retry_after_seconds
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ import pytest
 
 from gate.cli import main
 from gate.runner import pr_comment
-from gate.simulator.server import ScriptedResult, ScriptedSession
+from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.fake_github import FakeGitHub
 from tests.helpers_reports import gate_environ, run_gate, runner_commands

@@ -28,7 +28,8 @@ from packaging.utils import canonicalize_name
 from ruamel.yaml import YAML
 
 from gate import __version__
-from gate.simulator.server import SCENARIOS, ScriptedSession
+from gate.simulator import ScriptedSession
+from gate.simulator.standalone import SCENARIOS
 
 ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = ROOT / "entrypoint.py"

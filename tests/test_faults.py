@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from gate.checkly.client import DEFAULT_TIMING, Timing
+from gate.checkly.transport import DEFAULT_TIMING, Timing
 from gate.checkly.waiting import FINAL_READ_GRACE
 from gate.pipeline import DETAILS_BUDGET
 from gate.reports.md_filters import md_text
-from gate.simulator.server import Fault, ScriptedResult, ScriptedSession, Simulator
+from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 from tests.fake_github import FakeGitHub
 from tests.helpers_reports import (

@@ -29,8 +29,8 @@ from gate.reports.console import LABEL
 from gate.reports.junit import xml_text
 from gate.runner import pr_comment
 from gate.runner.workflow import MAX_ANNOTATIONS
+from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion
-from gate.simulator.server import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 from tests.fake_github import FakeGitHub
 from tests.helpers_reports import (

@@ -25,7 +25,7 @@ from gate.reports.templating import load_templates, render_comment, render_summa
 from gate.runner import pr_comment
 from gate.runner.comment_history import parse_history
 from gate.signals import Signals
-from gate.simulator.server import ScriptedResult, ScriptedSession
+from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.fake_github import running
 from tests.helpers_reports import run_gate

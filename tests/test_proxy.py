@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from gate.cli import main
-from gate.simulator.server import ScriptedResult, ScriptedSession
+from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 
 

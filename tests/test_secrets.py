@@ -28,14 +28,15 @@ from urllib.parse import quote
 import pytest
 
 from gate import cli, pipeline
-from gate.checkly.client import ChecklyClient, Timing
+from gate.checkly.client import ChecklyClient
+from gate.checkly.transport import Timing
 from gate.errors import InvalidOptions
 from gate.model import Session
 from gate.options.config import load_config
 from gate.reports.md_filters import md_text
 from gate.runner import pr_comment
+from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion
-from gate.simulator.server import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 from tests.fake_github import FakeGitHub
 from tests.helpers_reports import GateRun, gate_environ, report_args, run_gate

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.simulator.server import Fault, ScriptedResult, ScriptedSession, Simulator
+from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 from tests.helpers_reports import assert_nothing_lost, runner_commands, runner_outputs
 from tests.test_container import ENTRYPOINT, action_inputs

@@ -31,8 +31,7 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from gate.simulator.scenarios import DEFAULT_ACCOUNT_ID, group_id
-from gate.simulator.server import (
+from gate.simulator import (
     Fault,
     RecordedRequest,
     ScriptedResult,
@@ -40,6 +39,7 @@ from gate.simulator.server import (
     Simulator,
     demo_sessions,
 )
+from gate.simulator.scenarios import DEFAULT_ACCOUNT_ID, group_id
 
 SimulatorFactory = Callable[..., Simulator]  # the `simulator` fixture of conftest.py
 

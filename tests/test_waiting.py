@@ -10,11 +10,12 @@ from dataclasses import dataclass
 import pytest
 
 from gate import USER_AGENT
-from gate.checkly.client import ChecklyClient, RateLimiter
+from gate.checkly.client import ChecklyClient
+from gate.checkly.transport import RateLimiter
 from gate.checkly.waiting import Progress, format_seconds, wait_all, wait_for_session
 from gate.errors import CredentialsRejected
 from gate.model import Outcome, SessionKind
-from gate.simulator.server import Fault, ScriptedResult, ScriptedSession, Simulator
+from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 
 

@@ -14,7 +14,8 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from gate.checkly.client import ApiError, ChecklyClient, Unreachable
+from gate.checkly.client import ChecklyClient
+from gate.checkly.transport import ApiError, Unreachable
 from gate.errors import CredentialsRejected
 from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
 from gate.options.durations import format_duration

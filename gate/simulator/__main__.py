@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from gate.simulator.standalone import main
 
-from gate.simulator.server import main
-
-sys.exit(main())
+raise SystemExit(main())

@@ -7,28 +7,19 @@ come from `gate.simulator.scenarios`. Standalone: `python -m gate.simulator --sc
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import json
 import re
-import signal
 import socket
-import struct
-import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
-from urllib.parse import parse_qsl, unquote, urlsplit
+from collections.abc import Callable, Iterable, Mapping
+from urllib.parse import unquote
 
+from gate.simulator import bodies
 from gate.simulator import scenarios as data
-from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession, demo_sessions
-
-__all__ = ["Fault", "RecordedRequest", "ScriptedResult", "ScriptedSession", "Simulator"]
-__all__ += ["demo_sessions", "main"]
+from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession
+from gate.simulator.wire import Handler, HttpServer, RecordedRequest, Reply, error_reply, json_reply
 
 _ROUTES = [
     (what, kind, re.compile(pattern))
@@ -45,38 +36,6 @@ _ROUTES = [
 ]
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _LABEL = {"test": "Test session", "check": "Check session"}
-
-
-@dataclass(frozen=True)
-class RecordedRequest:
-    """One request as the simulator saw it and what it answered (status None: reset)."""
-
-    method: str
-    path: str
-    query: dict[str, str]
-    headers: dict[str, str]
-    time: float  # time.monotonic() on arrival
-    status: int | None
-    body: bytes
-
-    def header(self, name: str) -> str | None:
-        """A request header, case-insensitively."""
-        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
-
-
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    body: bytes
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-def _json(status: int, payload: Any) -> _Reply:
-    return _Reply(status, json.dumps(payload, separators=(",", ":")).encode())
-
-
-def _error(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> _Reply:
-    return _Reply(status, _json(status, data.api_error(status, message)).body, headers)
 
 
 class _Play:
@@ -134,7 +93,7 @@ class Simulator:
         self._hits: deque[float] = deque()
         self._connections: set[socket.socket] = set()
         self._stopping = threading.Event()
-        self._server: _Server | None = None
+        self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         for session in sessions:
             self.add(session)
@@ -148,7 +107,7 @@ class Simulator:
         return f"http://{host}:{self._server.server_address[1]}"
 
     def start(self) -> Simulator:
-        self._server = _Server((self.host, self.port), type("H", (_Handler,), {"sim": self}))
+        self._server = HttpServer((self.host, self.port), type("H", (Handler,), {"sim": self}))
         serve = self._server.serve_forever
         self._thread = threading.Thread(target=serve, args=(0.05,), daemon=True)
         self._thread.start()
@@ -235,7 +194,7 @@ class Simulator:
 
     def _respond(
         self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str]
-    ) -> _Reply | None:
+    ) -> Reply | None:
         """The answer to one request (None: reset the connection). `headers`: lower-case names."""
         route = next(((w, k, m) for w, k, p in _ROUTES if (m := p.fullmatch(path))), None)
         what, kind = (route[0], route[1]) if route else ("", "")
@@ -250,18 +209,18 @@ class Simulator:
                 return None
             retry = (("Retry-After", fault.retry_after),) if fault.retry_after else ()
             if fault.body is not None:
-                return _Reply(fault.code, fault.body, retry)
-            return _error(fault.code, "Simulated failure", retry)
+                return Reply(fault.code, fault.body, retry)
+            return error_reply(fault.code, "Simulated failure", retry)
         refused = self._refuse(headers)
         if refused is not None:
             return refused
         if method != "GET" or route is None:
-            return _error(404, f"Route {method}:{path} not found")
+            return error_reply(404, f"Route {method}:{path} not found")
         if play is not None and play.session.http_status is not None:
             code, label = play.session.http_status, _LABEL[play.session.kind]
             text = "not found" if code == 404 else "cannot be read"
-            return _error(code, f"{label} {play.session.id} {text}")
-        handler: Callable[[str, list[str], Mapping[str, str]], _Reply] = getattr(self, f"_{what}")
+            return error_reply(code, f"{label} {play.session.id} {text}")
+        handler: Callable[[str, list[str], Mapping[str, str]], Reply] = getattr(self, f"_{what}")
         return handler(kind, args, query)
 
     def _play_for(self, what: str, kind: str, args: list[str]) -> _Play | None:
@@ -271,51 +230,51 @@ class Simulator:
         play = self._plays.get(args[0].lower()) if what not in ("", "group") else None
         return play if play is not None and play.session.kind == kind else None
 
-    def _refuse(self, headers: Mapping[str, str]) -> _Reply | None:
+    def _refuse(self, headers: Mapping[str, str]) -> Reply | None:
         scheme, _, token = headers.get("authorization", "").partition(" ")
         if scheme.lower() != "bearer" or token.strip() != self.api_key:
-            return _error(401, "Bad Token: send `Authorization: Bearer <api key>`")
+            return error_reply(401, "Bad Token: send `Authorization: Bearer <api key>`")
         account = headers.get("x-checkly-account", "").strip()
         if account.lower() != self.account_id.lower():
-            return _error(403, f"No access to account {account or '(no X-Checkly-Account)'}")
+            return error_reply(403, f"No access to account {account or '(no X-Checkly-Account)'}")
         with self._cond:
             now = time.monotonic()
             while self._hits and self._hits[0] <= now - 60:
                 self._hits.popleft()
             if self.rate_limit is not None and len(self._hits) >= self.rate_limit:
-                return _error(429, f"Over the limit of {self.rate_limit} requests per 60 s")
+                return error_reply(429, f"Over the limit of {self.rate_limit} requests per 60 s")
             self._hits.append(now)
         return None
 
-    def _find(self, kind: str, session_id: str) -> tuple[_Play, data.Timeline] | _Reply:
+    def _find(self, kind: str, session_id: str) -> tuple[_Play, data.Timeline] | Reply:
         with self._cond:
             play = self._plays.get(session_id.lower())
             if play is not None and play.session.kind == kind:
                 return play, play.timeline(time.monotonic())
         if not _UUID.fullmatch(session_id):
-            return _error(400, f'"{kind}SessionId" must be a valid GUID')
-        return _error(404, f"{_LABEL[kind]} {session_id} not found")
+            return error_reply(400, f'"{kind}SessionId" must be a valid GUID')
+        return error_reply(404, f"{_LABEL[kind]} {session_id} not found")
 
-    def _session(self, kind: str, args: list[str], query: Mapping[str, str]) -> _Reply:
+    def _session(self, kind: str, args: list[str], query: Mapping[str, str]) -> Reply:
         found = self._find(kind, args[0])
-        return found if isinstance(found, _Reply) else self._session_body(*found)
+        return found if isinstance(found, Reply) else self._session_body(*found)
 
-    def _session_body(self, play: _Play, t: data.Timeline) -> _Reply:
+    def _session_body(self, play: _Play, t: data.Timeline) -> Reply:
         if play.session.kind == "test":
-            return _json(200, data.test_session_body(play.session, t))
-        return _json(200, data.check_session_body(play.session, t, self.account_id))
+            return json_reply(200, bodies.test_session_body(play.session, t))
+        return json_reply(200, bodies.check_session_body(play.session, t, self.account_id))
 
-    def _completion(self, kind: str, args: list[str], query: Mapping[str, str]) -> _Reply:
+    def _completion(self, kind: str, args: list[str], query: Mapping[str, str]) -> Reply:
         raw = query.get("maxWaitSeconds", "30")
         try:
             wait = float(int(raw) if kind == "check" else float(raw))
         except ValueError:
             number = "an integer" if kind == "check" else "a number"
-            return _error(400, f'"maxWaitSeconds" must be {number}')
+            return error_reply(400, f'"maxWaitSeconds" must be {number}')
         if not 1 <= wait <= 30:
-            return _error(400, '"maxWaitSeconds" must be between 1 and 30')
+            return error_reply(400, '"maxWaitSeconds" must be between 1 and 30')
         found = self._find(kind, args[0])
-        if isinstance(found, _Reply):
+        if isinstance(found, Reply):
             return found
         play = found[0]
         deadline = time.monotonic() + min(wait, self.max_wait_cap or wait)
@@ -334,134 +293,32 @@ class Simulator:
                     self._cond.notify_all()
         if not timeline.finished:
             message = f"{_LABEL[kind]} {args[0]} has not finished after {wait:g} s, ask again"
-            return _error(408, message)
+            return error_reply(408, message)
         return self._session_body(play, timeline)
 
-    def _result(self, kind: str, args: list[str], query: Mapping[str, str]) -> _Reply:
+    def _result(self, kind: str, args: list[str], query: Mapping[str, str]) -> Reply:
         with self._cond:
             hit = self._results.get(args[1].lower())
         found = self._find("test", args[0]) if kind == "test" else None
-        if isinstance(found, _Reply):
+        if isinstance(found, Reply):
             return found
         if hit is not None and hit[0].session.kind == kind:
             (play, index), timeline = hit, hit[0].timeline(time.monotonic())
             r = play.session.results[index]
             if found is not None and found[0] is play:
-                return _json(200, data.test_result_detail(play.session, index, r, timeline))
+                return json_reply(200, bodies.test_result_detail(play.session, index, r, timeline))
             if kind == "check" and r.cid.lower() == args[0].lower() and index < timeline.done:
-                return _json(200, data.check_result_detail(play.session, index, r, timeline))
+                return json_reply(200, bodies.check_result_detail(play.session, index, r, timeline))
         if not all(_UUID.fullmatch(a) for a in args):
-            return _error(400, "result IDs must be valid GUIDs")
-        return _error(404, f"Result {args[1]} not found")
+            return error_reply(400, "result IDs must be valid GUIDs")
+        return error_reply(404, f"Result {args[1]} not found")
 
-    def _group(self, kind: str, args: list[str], query: Mapping[str, str]) -> _Reply:
+    def _group(self, kind: str, args: list[str], query: Mapping[str, str]) -> Reply:
         with self._cond:
             found = self._groups.get(args[0].lower())
         if (found is None or found[0] != kind) and kind == "test" and not _UUID.fullmatch(args[0]):
-            return _error(400, '"id" must be a valid GUID')
+            return error_reply(400, '"id" must be a valid GUID')
         if found is None or found[0] != kind:
-            return _error(404, f"Error group {args[0]} not found")
-        body = data.error_group(kind, args[0].lower(), found[1], list(found[2]), time.time())
-        return _json(200, body)
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False  # stop() cuts keep-alive connections itself
-    request_queue_size = 128
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        if not isinstance(sys.exc_info()[1], OSError):  # a bug in the simulator: show it
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, so clients reuse connections
-    disable_nagle_algorithm = True  # headers and body leave at once: no 40 ms delayed-ACK stall
-    server_version = "checkly-simulator"
-    timeout = 120  # idle keep-alive connections are closed after this
-    sim: ClassVar[Simulator]
-
-    def setup(self) -> None:
-        super().setup()
-        self.sim._track(self.connection, add=True)
-
-    def finish(self) -> None:
-        self.sim._track(self.connection, add=False)
-        super().finish()
-
-    def log_message(self, format: str, *args: Any) -> None:  # quiet
-        pass
-
-    def do_GET(self) -> None:
-        arrived, url = time.monotonic(), urlsplit(self.path)
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # a body we ignore
-        query = dict(parse_qsl(url.query, keep_blank_values=True))
-        headers = dict(self.headers.items())
-        lower = {k.lower(): v for k, v in headers.items()}
-        reply = self.sim._respond(self.command, url.path, query, lower)
-        status, body = (None, b"") if reply is None else (reply.status, reply.body)
-        record = RecordedRequest(self.command, url.path, query, headers, arrived, status, body)
-        self.sim._record(record)
-        if reply is None:  # RST instead of FIN: the client sees "connection reset by peer"
-            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            self.close_connection = True
-            self.connection.close()
-            return
-        try:
-            self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(reply.body)))
-            for name, value in reply.headers:
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(reply.body)
-        except OSError:
-            self.close_connection = True
-
-    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
-
-
-SCENARIOS: dict[str, Callable[[], list[ScriptedSession]]] = {
-    "demo": demo_sessions,
-    "passing": lambda: [s for s in demo_sessions() if s.status == "PASSED"],
-    "failing": lambda: [s for s in demo_sessions() if s.status == "FAILED"],
-    "empty": list,
-}
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Serve a scenario until SIGINT/SIGTERM; print what a gate (or a script) needs to use it."""
-    parser = argparse.ArgumentParser(prog="python -m gate.simulator", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0: any free port")
-    parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="demo")
-    parser.add_argument("--api-key", default="sim-api-key")
-    parser.add_argument("--account-id", default=data.DEFAULT_ACCOUNT_ID)
-    parser.add_argument("--max-wait-cap", type=float, help="cap long-polls (seconds)")
-    parser.add_argument("--rate-limit", type=int, help="requests per 60 s before 429")
-    args = parser.parse_args(argv)
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
-    options = dict(vars(args))
-    sessions = SCENARIOS[options.pop("scenario")]()
-    sim = Simulator(sessions, **options).start()
-    print(f"# Checkly API simulator: scenario {args.scenario}, listening on {args.host}")
-    print(f"CHECKLY_API_URL={sim.url}\nCHECKLY_API_KEY={sim.api_key}")
-    print(f"CHECKLY_ACCOUNT_ID={sim.account_id}")
-    for s in sessions:
-        when = "never" if s.never_finishes else f"after {s.duration_s:g} s"
-        print(f"# {s.kind} session {s.name!r} ends {s.status} {when}")
-        print(f"{s.kind.upper()}_SESSION_ID={s.id}", flush=True)
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        sim.stop()
-    print("# stopped", flush=True)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+            return error_reply(404, f"Error group {args[0]} not found")
+        body = bodies.error_group(kind, args[0].lower(), found[1], list(found[2]), time.time())
+        return json_reply(200, body)
