@@ -23,7 +23,8 @@ from typing import Any
 from gate.checkly.transport import DEFAULT_TIMING, Timing
 from gate.cli import main
 from gate.reports.md_filters import md_text
-from tests.fake_github import FakeGitHub
+from tests.support.fake_github import FakeGitHub
+from tests.support.paths import FIXTURES
 
 # Report files inside a run's folder.
 JSON_FILE = "report.json"
@@ -34,7 +35,7 @@ STEP_SUMMARY = "step_summary.md"
 # The pull request `run_gate(..., github=...)` comments on (fixtures/events/pull_request.json).
 PR_REPO = "octo-org/shop"
 PR_NUMBER = 42
-PR_EVENT = Path(__file__).parent / "fixtures" / "events" / "pull_request.json"
+PR_EVENT = FIXTURES / "events" / "pull_request.json"
 PR_TOKEN = "ghp_helpers_reports_token_0123456789"
 
 LABELS = ("PASSED", "DEGRADED", "FAILED", "TIMED OUT", "CANCELLED", "INCOMPLETE", "ERROR")

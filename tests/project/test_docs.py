@@ -24,8 +24,8 @@ import pytest
 from ruamel.yaml import YAML  # comes with check-jsonschema; listed in the dev extras
 
 from gate.options.config import OPTIONS
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 # The product contract: a copy in tests/data (so this runs in any checkout), kept equal to
 # shared/SPEC.md by tests/test_shared_copies.py wherever shared/ is beside the checkout.
 SPEC = ROOT / "tests" / "data" / "SPEC.md"

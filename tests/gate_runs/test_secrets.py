@@ -38,14 +38,15 @@ from gate.runner import pr_comment
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion
 from tests.conftest import SimulatorFactory
-from tests.fake_github import FakeGitHub
-from tests.helpers_reports import GateRun, gate_environ, report_args, run_gate
+from tests.support.fake_github import FakeGitHub
+from tests.support.gate_run import GateRun, gate_environ, report_args, run_gate
+from tests.support.paths import FIXTURES, ROOT
 
 API_KEY = "cu_S3kr1t-ApiKey-7d3f9a2b1c"
 TOKEN = "ghp_S3kr1t-Token-4c8e1f6a0b"
 SECRETS = (API_KEY, TOKEN)
 REPO = "octo-org/shop"
-EVENT = Path(__file__).parent / "fixtures" / "events" / "pull_request.json"
+EVENT = FIXTURES / "events" / "pull_request.json"
 FAST = Timing(backoff_base=0.05, backoff_cap=0.2, deadline_slack=0.5)
 
 
@@ -381,7 +382,7 @@ REAL_LOOKING = re.compile(r"\bcu_[0-9a-f]{32}\b|\bgh[pousr]_[A-Za-z0-9]{36}\b")
 
 
 def test_no_real_looking_secret_in_snapshots_fixtures_or_docs() -> None:
-    root = Path(__file__).resolve().parents[1]
+    root = ROOT
     folders = [root / "tests" / "data", root / "tests" / "fixtures", root / "docs"]
     folders += [root / "examples", root / ".github"]
     files = [root / "README.md", *(p for f in folders if f.exists() for p in f.rglob("*"))]

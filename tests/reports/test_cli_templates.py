@@ -14,10 +14,10 @@ from gate.cli import main
 from gate.runner import pr_comment
 from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
-from tests.fake_github import FakeGitHub
-from tests.helpers_reports import gate_environ, run_gate, runner_commands
+from tests.support.fake_github import FakeGitHub
+from tests.support.gate_run import gate_environ, run_gate, runner_commands
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "ghs_" + "T3mpl4t3T0k3n" * 3
 REPO = "octo-org/shop"  # as in the pull_request event fixture (PR 42)
 KEY = ("--comment-key", "e2e")

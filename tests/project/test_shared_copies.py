@@ -7,11 +7,11 @@ shared/ folder); where shared/ is beside the checkout, as in this project's CI, 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
+
 DATA = ROOT / "tests" / "data"
 SHARED = ROOT.parent / "shared"
 BESIDE = pytest.mark.skipif(

@@ -15,8 +15,9 @@ from gate.model import CheckRun, Outcome, Session, SessionKind
 from gate.reports.junit import SESSION_OUTCOME_CASE, junit_xml, write_junit, xml_text
 from gate.reports.report import Report, RunInfo
 from gate.verdict import Thresholds, decide
+from tests.support.paths import DATA
 
-SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "data" / "junit-10.xsd")
+SCHEMA = xmlschema.XMLSchema(DATA / "junit-10.xsd")
 NOW = datetime(2025, 8, 28, 18, 30, tzinfo=UTC)
 
 

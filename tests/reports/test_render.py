@@ -47,8 +47,8 @@ from gate.reports.templating import (
 )
 from gate.runner.comment_history import HistoryEntry
 from gate.verdict import Thresholds, decide
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 MARKER = "<!-- checkly-gate:e2e / checks -->"
 HOSTILE = [
     "<script>alert(1)</script>",

@@ -8,11 +8,9 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
-from fake_github import FakeGitHub
 
 from gate import USER_AGENT
 from gate.runner import pr_comment
@@ -25,11 +23,13 @@ from gate.runner.comment_history import (
     parse_history,
 )
 from gate.runner.pr_comment import CommentResult, upsert_comment
+from tests.support.fake_github import FakeGitHub
+from tests.support.paths import EVENTS, ROOT
 
 TOKEN = "ghs_" + "S3cr3tT0k3n" * 3  # an installation token, like GITHUB_TOKEN
 PAT = "ghp_" + "P3rs0nalT0k3n" * 3
 REPO = "octo-org/shop"
-FIXTURES = Path(__file__).parent / "fixtures" / "events"
+FIXTURES = EVENTS  # GitHub event payloads
 COMMENTS = r"/repos/octo-org/shop/issues/\d+/comments"
 COMMENT = r"/repos/octo-org/shop/issues/comments/\d+"
 WHOAMI = r"/user"
@@ -651,7 +651,7 @@ def test_pygithub_is_imported_only_when_commenting() -> None:
     code = (
         "import gate.runner.pr_comment, gate.runner.events, sys; assert 'github' not in sys.modules"
     )
-    subprocess.run([sys.executable, "-c", code], check=True, cwd=Path(__file__).parent.parent)
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
 
 def test_renderer_type(fake: FakeGitHub) -> None:

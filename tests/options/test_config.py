@@ -17,6 +17,7 @@ from gate.errors import EXIT_INVALID, InvalidOptions
 from gate.model import Outcome, SessionKind
 from gate.options.config import OPTIONS, Config, SessionRef, build_parser, load_config
 from gate.verdict import DEFAULT_FAIL_ON
+from tests.support.paths import ROOT
 
 KEY = "cu_3f9a8b7c6d5e4f30a1b2c3d4e5f60718"
 TOKEN = "ghs_16C7e42F292c6912E7710c838347Ae178B4a"
@@ -701,7 +702,6 @@ def test_a_key_that_looks_like_one_is_hidden_even_when_no_key_is_set() -> None:
 
 # --- the documented "Bad input" table is what the gate says ------------------------------------
 
-ROOT = Path(__file__).resolve().parent.parent
 WORKSPACE = "/github/workspace"  # the docs show messages as they read under GitHub
 SECRET_PLACEHOLDERS = {"cu_…": KEY, "ghs_…": TOKEN}
 OPTION_ENV = {o.name: (f"INPUT_{o.name.upper()}", *o.env) for o in OPTIONS}

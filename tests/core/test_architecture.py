@@ -20,7 +20,9 @@ from pathlib import Path
 
 import pytest
 
-GATE = Path(__file__).resolve().parents[1] / "gate"
+from tests.support.paths import ROOT
+
+GATE = ROOT / "gate"
 CORE = {"gate", "model", "outcomes", "verdict", "errors", "signals", "masking"}
 TOP = {"cli", "pipeline", "publish", "demo", "__main__"}
 RANK = {"core": 0, "simulator": 1, "options": 2, "checkly": 3, "runner": 4, "reports": 5, "top": 6}

@@ -26,8 +26,8 @@ from gate.pipeline import DETAILS_BUDGET
 from gate.reports.md_filters import md_text
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
-from tests.fake_github import FakeGitHub
-from tests.helpers_reports import (
+from tests.support.fake_github import FakeGitHub
+from tests.support.gate_run import (
     JSON_FILE,
     JUNIT_FILE,
     LABELS,
@@ -36,6 +36,7 @@ from tests.helpers_reports import (
     assert_nothing_lost,
     run_gate,
 )
+from tests.support.paths import ROOT
 
 # Short back-off so a streak of retries takes tenths of a second, short read timeouts so a
 # held response trips them at once; the deadline rules are the same as with the defaults.
@@ -47,7 +48,7 @@ FAST = Timing(
     backoff_base=0.05,
     backoff_cap=0.2,
 )
-README = Path(__file__).resolve().parents[1] / "README.md"
+README = ROOT / "README.md"
 REPORTS = 0.5  # writing the reports after the wait (tenths of a second on a slow CI machine)
 
 

@@ -27,9 +27,10 @@ from gate.runner.comment_history import parse_history
 from gate.signals import Signals
 from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
-from tests.fake_github import running
-from tests.helpers_reports import run_gate
-from tests.test_render import MARKER, check_run, make_report
+from tests.reports.test_render import MARKER, check_run, make_report
+from tests.support.fake_github import running
+from tests.support.gate_run import run_gate
+from tests.support.paths import ROOT
 
 KEY = "checks/gate"  # the comment-key run_gate's environment gives (workflow/job)
 VALIDATOR = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
@@ -85,7 +86,7 @@ def test_each_kind_of_no_verdict_heads_the_summary_and_the_comment(kind: str) ->
 
 
 def test_the_example_templates_say_no_verdict_too() -> None:
-    examples = Path(__file__).resolve().parents[1] / "examples"
+    examples = ROOT / "examples"
     templates = load_templates(
         examples / "custom-summary.md.j2", examples / "custom-comment.md.j2", marker=MARKER
     )

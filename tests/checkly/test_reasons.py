@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,14 +15,15 @@ from referencing.jsonschema import DRAFT4
 
 from gate.checkly.reasons import MAX_REASON, clean_group_message, clean_line, reason_from_detail
 from gate.model import SessionKind
+from tests.support.paths import DATA
 
-DATA = Path(__file__).parent / "data" / "details"
-OPENAPI = Path(__file__).parent / "data" / "checkly-api" / "checkly-openapi-subset.json"
+DETAILS = DATA / "details"
+OPENAPI = DATA / "checkly-api" / "checkly-openapi-subset.json"
 TEST, CHECK = SessionKind.TEST, SessionKind.CHECK
 
 
 def load(name: str) -> dict[str, Any]:
-    body: dict[str, Any] = json.loads((DATA / name).read_text(encoding="utf-8"))
+    body: dict[str, Any] = json.loads((DETAILS / name).read_text(encoding="utf-8"))
     return body
 
 

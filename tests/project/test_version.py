@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 import tomllib
 from importlib import metadata
-from pathlib import Path
 
 import gate
 from gate.checkly.client import ChecklyClient
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.support.paths import ROOT
 
 
 def test_version_is_a_release_version() -> None:

@@ -10,11 +10,12 @@ import re
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.support.paths import ROOT
+
 if str(ROOT) not in sys.path:  # `bench` is a folder of the repository, not an installed package
     sys.path.insert(0, str(ROOT))
 
-from bench import measure, run, table  # noqa: E402
+from bench import measure, run, table
 
 
 def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) -> None:

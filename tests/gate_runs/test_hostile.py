@@ -32,17 +32,18 @@ from gate.runner.workflow import MAX_ANNOTATIONS
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion
 from tests.conftest import SimulatorFactory
-from tests.fake_github import FakeGitHub
-from tests.helpers_reports import (
+from tests.support.fake_github import FakeGitHub
+from tests.support.gate_run import (
     GateRun,
     assert_nothing_lost,
     assert_only_gate_commands,
     run_gate,
 )
+from tests.support.paths import FIXTURES
 
 TOKEN = "ghs_hostile_test_token_0123456789"
 REPO = "octo-org/shop"
-EVENT = Path(__file__).parent / "fixtures" / "events" / "pull_request.json"
+EVENT = FIXTURES / "events" / "pull_request.json"
 MARK = "PWNED"  # in every hostile string: whatever survives must be visibly inert text
 
 COMMANDS = [

@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -40,11 +39,11 @@ from gate.simulator import (
     demo_sessions,
 )
 from gate.simulator.scenarios import DEFAULT_ACCOUNT_ID, group_id
+from tests.support.paths import DATA, ROOT
 
 SimulatorFactory = Callable[..., Simulator]  # the `simulator` fixture of conftest.py
 
-SHARED = Path(__file__).resolve().parent / "data" / "checkly-api"  # a copy of shared/checkly-api
-ROOT = Path(__file__).resolve().parents[1]
+SHARED = DATA / "checkly-api"  # a copy of shared/checkly-api
 TEST, CHECK = "/v1/test-sessions/", "/v2/check-sessions/"
 
 # -- helpers --------------------------------------------------------------------------------------

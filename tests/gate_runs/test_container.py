@@ -30,8 +30,8 @@ from ruamel.yaml import YAML
 from gate import __version__
 from gate.simulator import ScriptedSession
 from gate.simulator.standalone import SCENARIOS
+from tests.support.paths import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 ENTRYPOINT = ROOT / "entrypoint.py"
 FAKE_KEY = "cu_fake_key_0123456789abcdef"  # not a real key: the API is never reached here
 FAKE_ACCOUNT = "5f1c7a52-9a0e-4c8b-8d3e-2b7f6c1e9a40"

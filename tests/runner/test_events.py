@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from gate.runner.events import PrTarget, find_pr
+from tests.support.paths import EVENTS
 
-FIXTURES = Path(__file__).parent / "fixtures" / "events"
+FIXTURES = EVENTS  # GitHub event payloads
 REPO = "octo-org/shop"
 HEAD = "4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d"
 FORK_HEAD = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d3e2f1a0b"

@@ -1,0 +1,1 @@
+"""Shared fakes and helpers: the fake GitHub server, whole-gate runs, paths."""
