@@ -1,16 +1,17 @@
 """The docs and the CI files say the same thing as the code.
 
-- every `action.yml` input and output appears in README.md, and each input's default agrees
-  with README's options table, with SPEC §2 and with `gate.config.OPTIONS`;
+- every `action.yml` input and output appears in README.md; README's inputs table and the full
+  table of docs/options.md each have a row for every input, and each input's default agrees
+  between those tables, action.yml, SPEC §2 and the gate's `OPTIONS`;
 - `.ci/run` and the CI workflow run the test command README.md gives;
 - `make lint` runs every linter, and `make test` runs `lint`;
 - the workflows keep the hygiene zizmor cannot see: SHA pins with a version comment, a timeout
   on every job, no default permissions.
 
-README's options table is read as rows `| `option` | default | meaning |` under its
-`## Options` heading. A default cell starts with a literal (`` `10m` ``) exactly when
-action.yml gives that literal as the default; otherwise it says where the value comes from
-("env `CHECKLY_API_KEY`", "from the event", "built-in").
+An options table is read as rows `| `option` | default | meaning |` under its heading (README's
+`## Inputs`, docs/options.md's `# Options`). A default cell starts with a literal (`` `10m` ``)
+exactly when action.yml gives that literal as the default; otherwise it says where the value
+comes from ("env `CHECKLY_API_KEY`", "from the event", "built-in").
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # shared/SPEC.md by tests/test_shared_copies.py wherever shared/ is beside the checkout.
 SPEC = ROOT / "tests" / "data" / "SPEC.md"
 WORKFLOWS = ROOT / ".github" / "workflows"
+# Each table of every option: (file, the heading it sits under).
+OPTION_TABLES = (("README.md", "Inputs"), ("docs/options.md", "Options"))
 
 # SPEC §5 "GitHub outputs", in the order the spec lists them.
 SPEC_OUTPUTS = (
@@ -77,8 +80,8 @@ def action_default(spec: dict[str, Any]) -> str | None:
 
 
 def section(markdown: str, heading: str) -> str:
-    """The text under `## <heading>` up to the next heading of the same or a higher level."""
-    match = re.search(rf"^##\s+{re.escape(heading)}\s*$", markdown, re.MULTILINE)
+    """The text under `# <heading>` or `## <heading>` up to the next `#` or `##` heading."""
+    match = re.search(rf"^#{{1,2}}\s+{re.escape(heading)}\s*$", markdown, re.MULTILINE)
     if match is None:
         return ""
     rest = markdown[match.end() :]
@@ -99,11 +102,17 @@ def option_rows(markdown: str) -> dict[str, str]:
     return rows
 
 
-def options_section(markdown: str) -> str:
-    """README's `## Options` section (which must exist)."""
-    found = section(markdown, "Options")
-    assert found, "README.md has no `## Options` section"
+def options_section(markdown: str, heading: str = "Inputs", name: str = "README.md") -> str:
+    """The section holding an options table (README's `## Inputs`), which must exist."""
+    found = section(markdown, heading)
+    assert found, f"{name} has no `{heading}` section"
     return found
+
+
+def options_table(path: str, heading: str) -> dict[str, str]:
+    """{option: default cell} of the options table of `path` under `heading`."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    return option_rows(options_section(text, heading, path))
 
 
 def leading_literal(cell: str) -> str | None:
@@ -185,25 +194,41 @@ def test_every_output_appears_in_readme(action: dict[str, Any], readme: str) -> 
     assert not missing, f"outputs not documented in README.md: {missing}"
 
 
-def test_readme_options_table_has_every_input(action: dict[str, Any], readme: str) -> None:
-    rows = option_rows(options_section(readme))
+@pytest.mark.parametrize(("path", "heading"), OPTION_TABLES)
+def test_readme_options_table_has_every_input(
+    action: dict[str, Any], path: str, heading: str
+) -> None:
+    rows = options_table(path, heading)
     missing = [name for name in action["inputs"] if name not in rows]
-    assert not missing, f"README's ## Options table has no row for: {missing}"
+    assert not missing, f"{path}'s {heading} table has no row for: {missing}"
 
 
-def test_readme_defaults_agree_with_action(action: dict[str, Any], readme: str) -> None:
-    rows = option_rows(options_section(readme))
+@pytest.mark.parametrize(("path", "heading"), OPTION_TABLES)
+def test_readme_defaults_agree_with_action(action: dict[str, Any], path: str, heading: str) -> None:
+    rows = options_table(path, heading)
     wrong = []
     for name, spec in action["inputs"].items():
         if name not in rows:
             continue  # reported by the test above
         default, cell = action_default(spec), rows[name]
         if leading_literal(cell) != default:
-            wrong.append(f"{name}: action.yml {default!r}, README {cell!r}")
+            wrong.append(f"{name}: action.yml {default!r}, {path} {cell!r}")
         fallback = set(ENV_NAME.findall(spec["description"])) - {"GITHUB_TOKEN"}
         if not fallback <= set(ENV_NAME.findall(cell)):
-            wrong.append(f"{name}: README's default should name {sorted(fallback)}")
+            wrong.append(f"{name}: {path}'s default should name {sorted(fallback)}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_option_tables_list_the_inputs_in_order(action: dict[str, Any]) -> None:
+    """Both tables list the inputs in action.yml's order, and nothing else."""
+    for path, heading in OPTION_TABLES:
+        assert list(options_table(path, heading)) == list(action["inputs"]), path
+
+
+def test_readme_outputs_table_has_every_output(action: dict[str, Any], readme: str) -> None:
+    """README's `## Outputs` table: a row per action.yml output, in its order."""
+    rows = re.findall(r"^\| `([a-z][a-z0-9-]*)` \|", section(readme, "Outputs"), re.MULTILINE)
+    assert rows == list(action["outputs"])
 
 
 def test_readme_option_rows_parse() -> None:
