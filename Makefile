@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 
-.PHONY: demo test lint unit bench install clean lock
+.PHONY: demo test lint unit bench screenshots install clean lock
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "checkly-gate needs Python 3.11+")'
@@ -46,6 +46,12 @@ test: lint unit
 
 bench: $(STAMP)
 	$(PY) bench/run.py
+
+# docs/images/*.png, the pictures in README.md: the demo's job summary and PR comment rendered
+# as GitHub renders them, screenshotted by headless Chromium. Needs Chromium and an emoji font
+# (apt-get install chromium fonts-noto-color-emoji), so it is not part of `make test`.
+screenshots: $(STAMP)
+	$(PY) tools/render_screenshots.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache demo-output

@@ -40,7 +40,7 @@ _TOKEN_PATTERN = re.compile(r"\b(?:gh[pousr]_|github_pat_)[A-Za-z0-9_]{10,}")
 _PERMISSIONS_HINT = (
     "give the job `permissions: pull-requests: write` (or `issues: write`); pull requests "
     "from forks only get a read-only token, so comment from a `workflow_run` workflow instead "
-    "(README, 'PR comments')"
+    "(docs/github-actions.md, 'Pull requests from forks')"
 )
 
 

@@ -1,4 +1,4 @@
-"""Bad input (SPEC §2, §6): every row of README's "Bad input" table, and property tests.
+"""Bad input (SPEC §2, §6): every row of docs/options.md's "Bad input" table, and property tests.
 
 Each row of the table is run through the whole gate (`gate.cli.main`, under GitHub) against a
 simulator: exit 2, the row's message in the one `::error::` line, and not a single request
@@ -42,9 +42,9 @@ FILLER = "cu_0123456789abcdef0123"  # what `cu_…` / `ghs_…` stand for in the
 
 
 def table_rows() -> list[tuple[str, str]]:
-    """(input, message) of each row of README's "Bad input" table."""
-    readme = (ROOT / "README.md").read_text("utf-8")
-    section = readme[readme.index("### Bad input") :]
+    """(input, message) of each row of docs/options.md's "Bad input" table."""
+    options = (ROOT / "docs" / "options.md").read_text("utf-8")
+    section = options[options.index("\n## Bad input\n") + 1 :]
     section = section[: section.index("\n#")] if "\n#" in section else section
     rows = []
     for line in section.splitlines():

@@ -708,10 +708,10 @@ OPTION_ENV = {o.name: (f"INPUT_{o.name.upper()}", *o.env) for o in OPTIONS}
 
 
 def documented_bad_inputs() -> list[tuple[str, str, str]]:
-    """(input cell, message, message cell) of each README "### Bad input" row."""
-    for path in (ROOT / "README.md",):
+    """(input cell, message, message cell) of each docs/options.md "## Bad input" row."""
+    for path in (ROOT / "docs" / "options.md",):
         text = path.read_text(encoding="utf-8")
-        found = re.search(r"^### Bad input[ \t]*$(.*?)(?=^#{1,3} |\Z)", text, re.M | re.S)
+        found = re.search(r"^## Bad input[ \t]*$(.*?)(?=^#{1,3} |\Z)", text, re.M | re.S)
         if found:
             rows = []
             for line in found.group(1).splitlines():
@@ -720,7 +720,7 @@ def documented_bad_inputs() -> list[tuple[str, str, str]]:
                 if message:
                     rows.append((cells[0], message.group(1).strip(), cells[1]))
             return rows
-    raise AssertionError('no "### Bad input" table in README.md')
+    raise AssertionError('no "## Bad input" table in docs/options.md')
 
 
 def run_documented_input(cell: str, workdir: Path) -> list[str] | None:
@@ -787,7 +787,7 @@ def test_repeated_empty_list_flags_fall_through_to_the_environment() -> None:
 
 
 def test_the_documented_defaults_are_the_ones_in_effect(tmp_path: Path) -> None:
-    """OPTIONS' defaults feed --help, action.yml and README (test_docs); the values the gate
+    """OPTIONS' defaults feed --help, action.yml and the docs (test_docs); the values the gate
     really uses come from the readers: parsing each documented default gives the same config."""
     minimal = ["--api-key", KEY, "--account-id", ACCOUNT, "--test-session-ids", TS1]
     implicit = load_config(minimal, {}, cwd=tmp_path)

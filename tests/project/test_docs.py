@@ -1,26 +1,34 @@
 """The docs and the CI files say the same thing as the code.
 
-- every `action.yml` input and output appears in README.md, and each input's default agrees
-  with README's options table, with SPEC §2 and with `gate.options.config.OPTIONS`;
-- `.ci/run` and the CI workflow run the test command README.md gives;
+- every `action.yml` input and output appears in README.md; README's inputs table and the full
+  table of docs/options.md each have a row for every input, and each input's default agrees
+  between those tables, action.yml, SPEC §2 and `gate.options.config.OPTIONS`;
+- `.ci/run` and the CI workflow run the test command README.md gives, and `make demo` is what
+  README's quick start says;
+- every relative link (and `#anchor`) between README.md, CONTRIBUTING.md, CHANGELOG.md,
+  tests/README.md and docs/*.md resolves, as GitHub would resolve it;
 - `make lint` runs every linter, and `make test` runs `lint`;
 - the workflows keep the hygiene zizmor cannot see: SHA pins with a version comment, a timeout
   on every job, no default permissions.
 
-README's options table is read as rows `| `option` | default | meaning |` under its
-`## Options` heading. A default cell starts with a literal (`` `10m` ``) exactly when
-action.yml gives that literal as the default; otherwise it says where the value comes from
-("env `CHECKLY_API_KEY`", "from the event", "built-in").
+An options table is read as rows `| `option` | default | meaning |` under its heading (README's
+`## Inputs`, docs/options.md's `# Options`). A default cell starts with a literal (`` `10m` ``)
+exactly when action.yml gives that literal as the default; otherwise it says where the value
+comes from ("env `CHECKLY_API_KEY`", "from the event", "built-in").
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
+import cmarkgfm
 import pytest
+from cmarkgfm.cmark import Options
 from ruamel.yaml import YAML  # comes with check-jsonschema; listed in the dev extras
 
 from gate.options.config import OPTIONS
@@ -30,6 +38,11 @@ from tests.support.paths import ROOT
 # shared/SPEC.md by tests/test_shared_copies.py wherever shared/ is beside the checkout.
 SPEC = ROOT / "tests" / "data" / "SPEC.md"
 WORKFLOWS = ROOT / ".github" / "workflows"
+DOCS = ROOT / "docs"
+# Each table of every option: (file, the heading it sits under).
+OPTION_TABLES = (("README.md", "Inputs"), ("docs/options.md", "Options"))
+# The Markdown files whose links must resolve (docs/*.md is added by `linked_files`).
+LINKED = ("README.md", "CONTRIBUTING.md", "CHANGELOG.md", "tests/README.md")
 
 # SPEC §5 "GitHub outputs", in the order the spec lists them.
 SPEC_OUTPUTS = (
@@ -77,8 +90,8 @@ def action_default(spec: dict[str, Any]) -> str | None:
 
 
 def section(markdown: str, heading: str) -> str:
-    """The text under `## <heading>` up to the next heading of the same or a higher level."""
-    match = re.search(rf"^##\s+{re.escape(heading)}\s*$", markdown, re.MULTILINE)
+    """The text under `# <heading>` or `## <heading>` up to the next `#` or `##` heading."""
+    match = re.search(rf"^#{{1,2}}\s+{re.escape(heading)}\s*$", markdown, re.MULTILINE)
     if match is None:
         return ""
     rest = markdown[match.end() :]
@@ -99,11 +112,17 @@ def option_rows(markdown: str) -> dict[str, str]:
     return rows
 
 
-def options_section(markdown: str) -> str:
-    """README's `## Options` section (which must exist)."""
-    found = section(markdown, "Options")
-    assert found, "README.md has no `## Options` section"
+def options_section(markdown: str, heading: str = "Inputs", name: str = "README.md") -> str:
+    """The section holding an options table (README's `## Inputs`), which must exist."""
+    found = section(markdown, heading)
+    assert found, f"{name} has no `{heading}` section"
     return found
+
+
+def options_table(path: str, heading: str) -> dict[str, str]:
+    """{option: default cell} of the options table of `path` under `heading`."""
+    text = (ROOT / path).read_text(encoding="utf-8")
+    return option_rows(options_section(text, heading, path))
 
 
 def leading_literal(cell: str) -> str | None:
@@ -185,25 +204,41 @@ def test_every_output_appears_in_readme(action: dict[str, Any], readme: str) -> 
     assert not missing, f"outputs not documented in README.md: {missing}"
 
 
-def test_readme_options_table_has_every_input(action: dict[str, Any], readme: str) -> None:
-    rows = option_rows(options_section(readme))
+@pytest.mark.parametrize(("path", "heading"), OPTION_TABLES)
+def test_readme_options_table_has_every_input(
+    action: dict[str, Any], path: str, heading: str
+) -> None:
+    rows = options_table(path, heading)
     missing = [name for name in action["inputs"] if name not in rows]
-    assert not missing, f"README's ## Options table has no row for: {missing}"
+    assert not missing, f"{path}'s {heading} table has no row for: {missing}"
 
 
-def test_readme_defaults_agree_with_action(action: dict[str, Any], readme: str) -> None:
-    rows = option_rows(options_section(readme))
+@pytest.mark.parametrize(("path", "heading"), OPTION_TABLES)
+def test_readme_defaults_agree_with_action(action: dict[str, Any], path: str, heading: str) -> None:
+    rows = options_table(path, heading)
     wrong = []
     for name, spec in action["inputs"].items():
         if name not in rows:
             continue  # reported by the test above
         default, cell = action_default(spec), rows[name]
         if leading_literal(cell) != default:
-            wrong.append(f"{name}: action.yml {default!r}, README {cell!r}")
+            wrong.append(f"{name}: action.yml {default!r}, {path} {cell!r}")
         fallback = set(ENV_NAME.findall(spec["description"])) - {"GITHUB_TOKEN"}
         if not fallback <= set(ENV_NAME.findall(cell)):
-            wrong.append(f"{name}: README's default should name {sorted(fallback)}")
+            wrong.append(f"{name}: {path}'s default should name {sorted(fallback)}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_the_option_tables_list_the_inputs_in_order(action: dict[str, Any]) -> None:
+    """Both tables list the inputs in action.yml's order, and nothing else."""
+    for path, heading in OPTION_TABLES:
+        assert list(options_table(path, heading)) == list(action["inputs"]), path
+
+
+def test_readme_outputs_table_has_every_output(action: dict[str, Any], readme: str) -> None:
+    """README's `## Outputs` table: a row per action.yml output, in its order."""
+    rows = re.findall(r"^\| `([a-z][a-z0-9-]*)` \|", section(readme, "Outputs"), re.MULTILINE)
+    assert rows == list(action["outputs"])
 
 
 def test_readme_option_rows_parse() -> None:
@@ -259,6 +294,24 @@ def test_ci_runs_the_test_command_readme_gives(readme: str) -> None:
     assert tests[0] in runs
 
 
+def test_the_quick_start_demo_is_make_demo(readme: str) -> None:
+    """README's `make demo` runs the gate's own demo, which writes the reports it mentions."""
+    assert "make demo" in readme_commands(section(readme, "Quick start"))
+    _, recipe = makefile_recipe("demo")
+    assert recipe == ["$(VENV)/bin/checkly-gate demo"]
+
+
+def test_make_screenshots_is_outside_make_test() -> None:
+    """The pictures need Chromium, which CI machines do not have: not part of `make test`."""
+    _, recipe = makefile_recipe("screenshots")
+    assert recipe == ["$(PY) tools/render_screenshots.py"]
+    assert (ROOT / "tools" / "render_screenshots.py").is_file()
+    for target in ("test", "lint", "unit"):
+        prerequisites, commands = makefile_recipe(target)
+        assert "screenshots" not in prerequisites, target
+        assert not any("render_screenshots" in c for c in commands), target
+
+
 def makefile_recipe(target: str) -> tuple[list[str], list[str]]:
     """(prerequisites, recipe lines) of a Makefile target."""
     text = (ROOT / "Makefile").read_text(encoding="utf-8").replace("\\\n", " ")
@@ -279,6 +332,147 @@ def test_make_lint_runs_every_linter() -> None:
 def test_make_test_includes_lint() -> None:
     prerequisites, _ = makefile_recipe("test")
     assert "lint" in prerequisites
+
+
+# --- links between the docs --------------------------------------------------------------------
+
+
+class Links(HTMLParser):
+    """From HTML: every link and image target, and every anchor GitHub gives the page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.targets: list[str] = []
+        self.anchors: set[str] = set()
+        self.headings: list[str] = []
+        self._heading: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        for name in ("href", "src"):
+            if (tag, name) in {("a", "href"), ("img", "src")} and values.get(name):
+                self.targets.append(str(values[name]))
+        for name in ("id", "name"):
+            if values.get(name):
+                self.anchors.add(str(values[name]))
+        if re.fullmatch(r"h[1-6]", tag):
+            self._heading = []
+
+    def handle_data(self, data: str) -> None:
+        if self._heading is not None:
+            self._heading.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h[1-6]", tag) and self._heading is not None:
+            self.headings.append("".join(self._heading))
+            self._heading = None
+
+
+def github_slug(text: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation and symbols dropped (letters,
+    digits, `_`, `-` and spaces kept), each space a `-`."""
+    return re.sub(r"[^\w\- ]", "", text.strip().lower()).replace(" ", "-")
+
+
+def anchors(headings: list[str]) -> set[str]:
+    """Every heading's slug; a repeated one gets `-1`, `-2`, … as on GitHub."""
+    seen: dict[str, int] = {}
+    found = set()
+    for heading in headings:
+        slug = github_slug(heading)
+        found.add(f"{slug}-{seen[slug]}" if slug in seen else slug)
+        seen[slug] = seen.get(slug, 0) + 1
+    return found
+
+
+def parse_markdown(path: Path) -> Links:
+    """The file rendered as GitHub renders it (raw HTML kept), its links and anchors read back."""
+    html = cmarkgfm.github_flavored_markdown_to_html(
+        path.read_text(encoding="utf-8"), options=Options.CMARK_OPT_UNSAFE
+    )
+    links = Links()
+    links.feed(html)
+    links.anchors |= anchors(links.headings)
+    return links
+
+
+def linked_files() -> list[Path]:
+    return [ROOT / name for name in LINKED] + sorted(DOCS.glob("*.md"))
+
+
+def broken_links(path: Path, root: Path = ROOT) -> list[str]:
+    """The relative links of `path` that lead nowhere (or out of `root`): no such file, or no
+    such anchor."""
+    broken = []
+    for target in parse_markdown(path).targets:
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", target):
+            continue  # absolute: https://…, mailto:…
+        file_part, _, fragment = target.partition("#")
+        linked = (path.parent / unquote(file_part)).resolve() if file_part else path
+        if not linked.is_relative_to(root) or not linked.exists():
+            broken.append(f"{target}: no such file")
+        elif fragment and linked.suffix == ".md":
+            if unquote(fragment) not in parse_markdown(linked).anchors:
+                broken.append(f"{target}: no heading #{fragment} in {linked.relative_to(root)}")
+        elif fragment and not re.fullmatch(r"L\d+(-L\d+)?", fragment):
+            broken.append(f"{target}: #{fragment} in a file that is not Markdown")
+    return broken
+
+
+@pytest.mark.parametrize("path", linked_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_relative_links_resolve(path: Path) -> None:
+    broken = broken_links(path)
+    assert not broken, "\n".join(broken)
+
+
+def test_the_docs_are_linked_and_link_on() -> None:
+    """README links every page of docs/ and both pictures; the link check sees the links."""
+    readme = parse_markdown(ROOT / "README.md").targets
+    pages = sorted(p.relative_to(ROOT).as_posix() for p in DOCS.glob("*.md"))
+    assert len(pages) >= 10, pages
+    assert set(pages) <= set(readme), set(pages) - set(readme)
+    assert {"docs/images/job-summary.png", "docs/images/pr-comment.png"} <= set(readme)
+    relative = [
+        t
+        for p in linked_files()
+        for t in parse_markdown(p).targets
+        if not re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", t)
+    ]
+    assert len(relative) > 40, relative
+    assert sum("#" in t for t in relative) > 10, relative
+
+
+def test_github_slugs_and_the_link_checker(tmp_path: Path) -> None:
+    """Slugs as GitHub makes them, and the checker on a file with good and bad links."""
+    assert github_slug("After `checkly/checkly-action`") == "after-checklycheckly-action"
+    assert github_slug("After a deployment (`deployment_status`)") == (
+        "after-a-deployment-deployment_status"
+    )
+    assert github_slug("Several gates on one PR: `comment-key`") == (
+        "several-gates-on-one-pr-comment-key"
+    )
+    assert github_slug("Verdict lag: the last session's completion → the process's exit") == (
+        "verdict-lag-the-last-sessions-completion--the-processs-exit"
+    )
+    assert anchors(["Usage", "Usage", "Usage"]) == {"usage", "usage-1", "usage-2"}
+    (tmp_path / "other.md").write_text("# Other page\n\n## Pull requests from forks\n")
+    page = tmp_path / "page.md"
+    page.write_text(
+        "# A page\n\n## Its part\n\n"
+        "[ok](#its-part) [ok](other.md) [ok](other.md#pull-requests-from-forks) "
+        "[ok](https://example.com/x#y) `[code](missing.md)`\n\n"
+        "```md\n[in a fence](missing.md)\n```\n\n"
+        '[bad](#nope) [bad](missing.md) [bad](other.md#nope) <img src="gone.png">\n'
+    )
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "up.md").write_text("[bad](../../outside.md) [ok](../page.md#its-part)\n")
+    assert broken_links(tmp_path / "sub" / "up.md", tmp_path) == ["../../outside.md: no such file"]
+    assert [b.split(":")[0] for b in broken_links(page, tmp_path)] == [
+        "#nope",
+        "missing.md",
+        "other.md#nope",
+        "gone.png",
+    ]
 
 
 # --- workflow hygiene --------------------------------------------------------------------------

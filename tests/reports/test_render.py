@@ -560,7 +560,7 @@ def test_a_broken_template_names_file_and_line(tmp_path: Path) -> None:
 
 def test_the_context_is_the_documented_one() -> None:
     context = template_context(sample_report(), marker=MARKER)
-    docs = (ROOT / "README.md").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "reports.md").read_text(encoding="utf-8")
     for key in context:
         assert f"`{key}`" in docs, key
     session = context["sessions"][0]
