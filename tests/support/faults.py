@@ -1,6 +1,12 @@
 """Shared by the fault matrix (tests/gate_runs/test_faults_*.py): short client timings, the
 documented bounds of docs/failure-modes.md, `gate` (a whole-gate run that checks no session was
 lost) and the checks of what a run said and which requests a session got.
+
+Each test runs `gate.cli.main` as the container does (GitHub env, every report written) and
+asserts the verdict, the exit code, which sessions were affected (from the JSON report), that
+the run ended within the deadline plus the documented margin, and that no session was lost
+from any report (`assert_nothing_lost`). The cases are the rows of the table in
+docs/failure-modes.md.
 """
 
 from __future__ import annotations
