@@ -23,7 +23,7 @@ import pytest
 
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
-from tests.gate_runs.test_container import ENTRYPOINT, action_inputs
+from tests.support.entrypoint import ENTRYPOINT, action_inputs
 from tests.support.gate_run import assert_nothing_lost, runner_commands, runner_outputs
 
 STOP_WITHIN = 2.0  # SPEC §3
