@@ -18,7 +18,7 @@ from gate import __version__
 from gate.simulator import ScriptedSession
 from gate.simulator.standalone import SCENARIOS
 from tests.support.entrypoint import FAKE_TOKEN, assert_secret_only_masked, run_entrypoint
-from tests.support.gate_run import runner_outputs
+from tests.support.runner_rules import runner_outputs
 
 FAKE_KEY = "cu_fake_key_0123456789abcdef"  # not a real key: the API is never reached here
 FAKE_ACCOUNT = "5f1c7a52-9a0e-4c8b-8d3e-2b7f6c1e9a40"

@@ -33,13 +33,9 @@ from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion
 from tests.conftest import SimulatorFactory
 from tests.support.fake_github import FakeGitHub
-from tests.support.gate_run import (
-    GateRun,
-    assert_nothing_lost,
-    assert_only_gate_commands,
-    run_gate,
-)
+from tests.support.gate_run import GateRun, assert_nothing_lost, run_gate
 from tests.support.paths import FIXTURES
+from tests.support.runner_rules import assert_only_gate_commands
 
 TOKEN = "ghs_hostile_test_token_0123456789"
 REPO = "octo-org/shop"

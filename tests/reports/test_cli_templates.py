@@ -15,8 +15,9 @@ from gate.runner import pr_comment
 from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.support.fake_github import FakeGitHub
-from tests.support.gate_run import gate_environ, run_gate, runner_commands
+from tests.support.gate_run import gate_environ, run_gate
 from tests.support.paths import ROOT
+from tests.support.runner_rules import runner_commands
 
 TOKEN = "ghs_" + "T3mpl4t3T0k3n" * 3
 REPO = "octo-org/shop"  # as in the pull_request event fixture (PR 42)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 
-from tests.support.gate_run import runner_outputs
 from tests.support.paths import ROOT
+from tests.support.runner_rules import runner_outputs
 
 ENTRYPOINT = ROOT / "entrypoint.py"
 FAKE_TOKEN = "ghs_fake_token_for_tests_only"
