@@ -30,6 +30,14 @@ def test_runner_outputs_parser() -> None:
     assert runner_outputs(text) == {"result": "passed", "sessions": "[\n  1\n]", "empty": ""}
     with pytest.raises(ValueError):
         runner_outputs("x<<EOF\nno end\n")
+    # What the runner refuses: a line that is neither `name=value` nor `name<<DELIMITER`, and an
+    # empty delimiter (these were assertions of this file's own parser, now the shared one's).
+    with pytest.raises(ValueError) as neither:
+        runner_outputs("just text\n")
+    assert "invalid format" in str(neither.value)
+    with pytest.raises(ValueError) as empty:
+        runner_outputs("x<<\nvalue\n")
+    assert "empty name or delimiter" in str(empty.value)
 
 
 # --- end to end --------------------------------------------------------------------------------
