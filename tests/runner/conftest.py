@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from gate.runner import pr_comment
-from tests.support.fake_github import FakeGitHub
+from tests.support.fake_github import FakeGitHub, serving_pr
 from tests.support.pr_comment import REPO, TOKEN
 
 
@@ -24,7 +24,5 @@ def quiet_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def fake() -> Iterator[FakeGitHub]:
-    server = FakeGitHub(token=TOKEN).start()
-    server.add_pull(REPO, 42, head="octo-org:checkout-retry", sha="4f1c2d3e" + "0" * 32)
-    yield server
-    server.stop()
+    with serving_pr(TOKEN, REPO) as server:
+        yield server
