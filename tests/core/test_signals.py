@@ -23,8 +23,9 @@ import pytest
 
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
-from tests.gate_runs.test_container import ENTRYPOINT, action_inputs
-from tests.support.gate_run import assert_nothing_lost, runner_commands, runner_outputs
+from tests.support.entrypoint import ENTRYPOINT, action_inputs
+from tests.support.gate_run import assert_nothing_lost
+from tests.support.runner_rules import runner_commands, runner_outputs
 
 STOP_WITHIN = 2.0  # SPEC §3
 LONG_POLL = 0.3  # the simulator records a request once answered: short long-polls show up

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
-from tests.gate_runs.test_container import run_entrypoint
+from tests.support.entrypoint import run_entrypoint
 
 
 def sim_inputs(sim: object, **inputs: str) -> dict[str, str]:

@@ -32,14 +32,10 @@ from gate.runner.workflow import MAX_ANNOTATIONS
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion
 from tests.conftest import SimulatorFactory
-from tests.support.fake_github import FakeGitHub
-from tests.support.gate_run import (
-    GateRun,
-    assert_nothing_lost,
-    assert_only_gate_commands,
-    run_gate,
-)
+from tests.support.fake_github import FakeGitHub, serving_pr
+from tests.support.gate_run import GateRun, assert_nothing_lost, run_gate
 from tests.support.paths import FIXTURES
+from tests.support.runner_rules import assert_only_gate_commands
 
 TOKEN = "ghs_hostile_test_token_0123456789"
 REPO = "octo-org/shop"
@@ -133,10 +129,8 @@ def hostile_sessions() -> list[ScriptedSession]:
 
 @pytest.fixture
 def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub(token=TOKEN).start()
-    fake.add_pull(REPO, 42, head="octo-org:checkout-retry", sha="4f1c2d3e" + "0" * 32)
-    yield fake
-    fake.stop()
+    with serving_pr(TOKEN, REPO) as fake:
+        yield fake
 
 
 @pytest.fixture

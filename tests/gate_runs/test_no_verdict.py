@@ -27,10 +27,10 @@ from gate.runner.comment_history import parse_history
 from gate.signals import Signals
 from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
-from tests.reports.test_render import MARKER, check_run, make_report
 from tests.support.fake_github import running
 from tests.support.gate_run import run_gate
 from tests.support.paths import ROOT
+from tests.support.reports import MARKER, check_run, make_report
 
 KEY = "checks/gate"  # the comment-key run_gate's environment gives (workflow/job)
 VALIDATOR = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)

@@ -38,7 +38,7 @@ from gate.runner import pr_comment
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion
 from tests.conftest import SimulatorFactory
-from tests.support.fake_github import FakeGitHub
+from tests.support.fake_github import FakeGitHub, serving_pr
 from tests.support.gate_run import GateRun, gate_environ, report_args, run_gate
 from tests.support.paths import FIXTURES, ROOT
 
@@ -124,10 +124,8 @@ def scan_run(run: GateRun, *extra: tuple[str, str]) -> None:
 @pytest.fixture
 def github(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
     monkeypatch.setattr(pr_comment, "_SECONDS_BETWEEN_WRITES", None)
-    fake = FakeGitHub(token=TOKEN).start()
-    fake.add_pull(REPO, 42, head="octo-org:checkout-retry", sha="4f1c2d3e" + "0" * 32)
-    yield fake
-    fake.stop()
+    with serving_pr(TOKEN, REPO) as fake:
+        yield fake
 
 
 @pytest.fixture(autouse=True)

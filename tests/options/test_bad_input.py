@@ -34,8 +34,9 @@ from gate.runner.workflow import MAX_OUTPUT_BYTES, format_outputs
 from gate.simulator import Simulator
 from gate.verdict import Thresholds, decide
 from tests.conftest import SimulatorFactory
-from tests.support.gate_run import gate_environ, runner_commands, runner_outputs
+from tests.support.gate_run import gate_environ
 from tests.support.paths import ROOT
+from tests.support.runner_rules import runner_commands, runner_outputs
 
 SESSION = "0c4c64b3-79c5-44a6-ae07-b580ce73f328"
 FILLER = "cu_0123456789abcdef0123"  # what `cu_…` / `ghs_…` stand for in the table

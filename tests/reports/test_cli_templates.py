@@ -14,9 +14,10 @@ from gate.cli import main
 from gate.runner import pr_comment
 from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
-from tests.support.fake_github import FakeGitHub
-from tests.support.gate_run import gate_environ, run_gate, runner_commands
+from tests.support.fake_github import FakeGitHub, serving_pr
+from tests.support.gate_run import gate_environ, run_gate
 from tests.support.paths import ROOT
+from tests.support.runner_rules import runner_commands
 
 TOKEN = "ghs_" + "T3mpl4t3T0k3n" * 3
 REPO = "octo-org/shop"  # as in the pull_request event fixture (PR 42)
@@ -29,10 +30,8 @@ def session() -> ScriptedSession:
 
 @pytest.fixture
 def github() -> Iterator[FakeGitHub]:
-    fake = FakeGitHub(token=TOKEN).start()
-    fake.add_pull(REPO, 42, head="octo-org:feature", sha="4f1c2d3e" + "0" * 32)
-    yield fake
-    fake.stop()
+    with serving_pr(TOKEN, REPO, head="octo-org:feature") as fake:
+        yield fake
 
 
 def test_a_template_without_the_marker_is_refused_naming_the_runs_marker(

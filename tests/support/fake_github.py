@@ -344,3 +344,13 @@ def running(token: str | None = None) -> Iterator[FakeGitHub]:
         yield fake
     finally:
         fake.stop()
+
+
+@contextmanager
+def serving_pr(
+    token: str, repo: str, head: str = "octo-org:checkout-retry"
+) -> Iterator[FakeGitHub]:
+    """`running(token)` with PR 42 of `repo` open from `head` (the tests' pull_request event)."""
+    with running(token) as fake:
+        fake.add_pull(repo, 42, head=head, sha="4f1c2d3e" + "0" * 32)
+        yield fake

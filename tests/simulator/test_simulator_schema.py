@@ -1,0 +1,249 @@
+"""The simulator speaks the API as documented: `test_every_body_matches_the_openapi_schema`
+drives every endpoint through every state and status, and validates every JSON body the
+simulator sent against the schema of its path and status code in
+`../shared/checkly-api/checkly-openapi-subset.json` (with undocumented fields forbidden).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from functools import cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import jsonschema
+import pytest
+from jsonschema import FormatChecker
+from openapi_schema_validator import OAS30Validator, oas30_format_checker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+from gate.simulator import (
+    ScriptedResult,
+    ScriptedSession,
+    Simulator,
+    demo_sessions,
+)
+from tests.conftest import SimulatorFactory
+from tests.support.paths import DATA
+from tests.support.simulator_http import CHECK, TEST, completion, get, results, session_path
+
+SHARED = DATA / "checkly-api"  # a copy of shared/checkly-api
+
+
+# -- the OpenAPI schemas --------------------------------------------------------------------------
+
+OPENAPI: dict[str, Any] = json.loads(
+    (SHARED / "checkly-openapi-subset.json").read_text(encoding="utf-8")
+)
+URN = "urn:checkly-openapi-subset"
+
+
+def closed(node: Any) -> Any:
+    """The schema with every documented object closed: an undocumented field is drift too."""
+    if isinstance(node, list):
+        return [closed(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: closed(v) for k, v in node.items()}
+    if isinstance(out.get("properties"), dict) and out["properties"]:
+        out.setdefault("additionalProperties", False)
+    return out
+
+
+REGISTRY: Registry[Any] = Registry().with_resource(
+    URN, Resource.from_contents(closed(OPENAPI), default_specification=DRAFT4)
+)
+FORMATS = FormatChecker()
+FORMATS.checkers.update(oas30_format_checker.checkers)
+
+
+@FORMATS.checks("uri")
+def is_uri(value: object) -> bool:
+    parts = urlsplit(value) if isinstance(value, str) else None
+    return parts is None or (parts.scheme in ("http", "https") and bool(parts.netloc))
+
+
+def template_of(method: str, path: str) -> str | None:
+    for template, item in OPENAPI["paths"].items():
+        pattern = re.sub(r"\{[^}]+\}", "[^/]+", template)
+        if method.lower() in item and re.fullmatch(pattern, path):
+            return str(template)
+    return None
+
+
+@cache
+def validator_for(pointer: str) -> OAS30Validator:
+    return OAS30Validator({"$ref": f"{URN}#{pointer}"}, registry=REGISTRY, format_checker=FORMATS)
+
+
+def validate_body(method: str, path: str, status: int, body: bytes) -> tuple[str, int]:
+    """Validate `body` against the schema of `path` + `status`; AssertionError if undocumented.
+
+    Paths the API does not have (a 404 for an unknown route) must still send an ApiError.
+    """
+    template = template_of(method, path)
+    if template is None:
+        pointer = "/components/schemas/ApiError"
+    else:
+        responses = OPENAPI["paths"][template][method.lower()]["responses"]
+        assert str(status) in responses, f"{method} {template} does not document {status}"
+        escaped = template.replace("~", "~0").replace("/", "~1")
+        pointer = (
+            f"/paths/{escaped}/{method.lower()}/responses/{status}/content/application~1json/schema"
+        )
+    validator_for(pointer).validate(json.loads(body))
+    return template or "(no such route)", status
+
+
+# -- schema proof ---------------------------------------------------------------------------------
+
+
+KINDS = ["API", "BROWSER", "MULTI_STEP", "PLAYWRIGHT", "AGENTIC", "TCP", "URL", "DNS"]
+ENDINGS = {"passed": "eu-west-1", "failed": "us-east-1", "degraded": "sa-east-1", "cancelled": "me"}
+
+
+def every_shape() -> Iterator[ScriptedSession]:
+    """Sessions in every final status, with every kind of result in every ending."""
+
+    def run(name: str, end: str, kind: str, **kw: Any) -> ScriptedResult:
+        group = f"{name} broke" if end == "failed" else None
+        kw.setdefault("response_time_ms", None if end == "cancelled" else 99.5)
+        return ScriptedResult(name, end, kind, ENDINGS[end], error_group=group, **kw)
+
+    for status in ("PASSED", "FAILED", "CANCELLED"):
+        mixed = [run(f"{kind} check", end, kind) for kind in KINDS for end in ENDINGS]
+        mixed.insert(0, run("API check", "failed", "API", result_type="ATTEMPT"))
+        yield ScriptedSession("test", status, f"tests {status}", results=mixed)
+    for status in ("PASSED", "FAILED", "DEGRADED", "TIMED_OUT", "CANCELLED"):
+        for kind in KINDS:
+            runs = [run(f"{kind} {status}", end, kind) for end in ENDINGS]
+            runs.insert(0, run(f"{kind} {status}", "failed", kind, result_type="ATTEMPT"))
+            yield ScriptedSession("check", status, f"{kind} {status}", results=runs)
+    yield ScriptedSession("check", "PASSED", "no results yet")
+
+
+def drive(sim: Simulator, sessions: list[ScriptedSession]) -> None:
+    """Every endpoint of every session: GET, completion, each result detail, each error group."""
+    for session in sessions:
+        get(sim, session_path(session))
+        for result in session.results:
+            if session.kind == "test":
+                get(sim, f"{session_path(session)}/results/{result.rid}")
+            else:
+                get(sim, f"/v1/check-results/{result.cid}/{result.rid}")
+    for session in sessions:
+        if sim.completed_at(session.id) is None:
+            assert completion(sim, session, wait=1).status_code == 408
+            sim.finish(session.id)
+        body = completion(sim, session).json()
+        get(sim, session_path(session))
+        for group in body.get("errorGroupIds", []):
+            get(sim, f"/v1/test-session-error-groups/{group}")
+        for result in session.results:
+            if session.kind == "test":
+                get(sim, f"{session_path(session)}/results/{result.rid}")
+            else:
+                detail = get(sim, f"/v1/check-results/{result.cid}/{result.rid}").json()
+                for group in detail["errorGroupIds"]:
+                    get(sim, f"/v1/error-groups/{group}")
+
+
+def drive_errors(sim: Simulator, limited: Simulator) -> None:
+    """Every documented error status of every endpoint."""
+    test, check = ScriptedSession("test", "PASSED"), ScriptedSession("check", "PASSED")
+    sim.add(test)
+    sim.add(check)
+    missing = "0b8f3c52-7d1e-4c4a-9f55-3e2a1d6c8b90"
+    paths = [
+        (f"{TEST}{{}}", True),
+        (f"{TEST}{{}}/completion", True),
+        (f"{TEST}{{}}/results/{missing}", True),
+        (f"{CHECK}{{}}", True),
+        (f"{CHECK}{{}}/completion", True),
+        (f"/v1/check-results/{missing}/{{}}", True),
+        ("/v1/test-session-error-groups/{}", True),
+        ("/v1/error-groups/{}", False),
+    ]
+    for path, has_400 in paths:
+        for target in (sim, limited):
+            get(target, path.format(missing))  # 404 (429 on the rate-limited one)
+        get(sim, path.format(missing), headers={})  # 401
+        get(sim, path.format(missing), headers={"Authorization": f"Bearer {sim.api_key}"})  # 403
+        if has_400:
+            get(sim, path.format("not-a-uuid"))
+    for session in (test, check):
+        get(sim, f"{session_path(session)}/completion", params={"maxWaitSeconds": 0})
+    for code in (404, 400):
+        gone = sim.add(ScriptedSession("test", "PASSED", http_status=code))
+        get(sim, session_path(gone))
+        get(sim, f"{session_path(gone)}/completion")
+    get(sim, "/v1/unknown")
+
+
+def test_every_body_matches_the_openapi_schema(simulator: SimulatorFactory) -> None:
+    sessions = [*every_shape(), *demo_sessions()]
+    running = [
+        ScriptedSession(
+            "test", "FAILED", never_finishes=True, results=results("failed", "passed", "passed")
+        ),
+        *(
+            ScriptedSession("check", "FAILED", never_finishes=True, results=results(*s))
+            for s in (["passed"], ["passed"] * 2, ["failed"] * 2, ["degraded"] * 2)
+        ),
+    ]
+    for session in sessions:
+        session.duration_s, session.never_finishes = 0.0, False
+    sim = simulator([*sessions, *running], max_wait_cap=0.05)
+    limited = simulator(rate_limit=0)
+    drive(sim, running + sessions)
+    drive_errors(sim, limited)
+
+    seen: set[tuple[str, int]] = set()
+    bodies = 0
+    for recorded in sim.requests + limited.requests:
+        assert recorded.status is not None
+        seen.add(validate_body(recorded.method, recorded.path, recorded.status, recorded.body))
+        bodies += 1
+    documented = {
+        (template, int(status))
+        for template, item in OPENAPI["paths"].items()
+        if "get" in item
+        for status in item["get"]["responses"]
+    }
+    assert documented - seen == set()  # every documented status of every endpoint was sent
+    assert bodies > 500
+    statuses = {json.loads(r.body).get("status") for r in sim.requests if r.status == 200}
+    assert {"RUNNING", "STARTED", "PROGRESS", "PROGRESS_FAILED", "PROGRESS_DEGRADED"} <= statuses
+    assert {"PASSED", "FAILED", "DEGRADED", "TIMED_OUT", "CANCELLED"} <= statuses
+
+
+def test_the_schema_check_rejects_bodies_that_drift(simulator: SimulatorFactory) -> None:
+    session = ScriptedSession("test", "PASSED", results=results("passed"))
+    sim = simulator([session])
+    response = completion(sim, session)
+    path, good = f"{TEST}{session.id}/completion", response.json()
+    assert validate_body("GET", path, 200, response.content) == (
+        "/v1/test-sessions/{testSessionId}/completion",
+        200,
+    )
+    drifts: list[dict[str, Any]] = [
+        {k: v for k, v in good.items() if k != "testSessionLink"},  # a required field missing
+        good | {"stoppedAt": None},  # null where the schema says nullable: false
+        good | {"status": "RUNNING"},  # not in the completion enum
+        good | {"testSessionId": "not-a-uuid"},  # format: uuid
+        good | {"startedAt": "yesterday"},  # format: date-time
+        good | {"timeElapsed": "2s"},  # type
+        good | {"results": [good["results"][0] | {"checkType": "SELENIUM"}]},  # nested, via $ref
+        good | {"surprise": True},  # a field the API does not document
+    ]
+    for body in drifts:
+        with pytest.raises(jsonschema.ValidationError):
+            validate_body("GET", path, 200, json.dumps(body).encode())
+    with pytest.raises(AssertionError, match="does not document 500"):
+        validate_body("GET", path, 500, b"{}")
+    error = {"statusCode": 401, "error": "Unauthorised", "message": "no"}  # enum on this path
+    with pytest.raises(jsonschema.ValidationError):
+        validate_body("GET", "/v1/error-groups/x", 401, json.dumps(error).encode())
