@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,9 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 DOCS = ROOT / "docs"
 # Each table of every option: (file, the heading it sits under).
 OPTION_TABLES = (("README.md", "Inputs"), ("docs/options.md", "Options"))
+# The package's description on PyPI (pyproject's `readme`): not a page of the docs, and its links
+# are absolute, since PyPI resolves no relative one.
+PYPI_README = DOCS / "pypi.md"
 # The Markdown files whose links must resolve (docs/*.md is added by `linked_files`).
 LINKED = ("README.md", "CONTRIBUTING.md", "CHANGELOG.md", "tests/README.md")
 
@@ -428,7 +432,7 @@ def test_relative_links_resolve(path: Path) -> None:
 def test_the_docs_are_linked_and_link_on() -> None:
     """README links every page of docs/ and both pictures; the link check sees the links."""
     readme = parse_markdown(ROOT / "README.md").targets
-    pages = sorted(p.relative_to(ROOT).as_posix() for p in DOCS.glob("*.md"))
+    pages = sorted(p.relative_to(ROOT).as_posix() for p in DOCS.glob("*.md") if p != PYPI_README)
     assert len(pages) >= 10, pages
     assert set(pages) <= set(readme), set(pages) - set(readme)
     assert {"docs/images/job-summary.png", "docs/images/pr-comment.png"} <= set(readme)
@@ -440,6 +444,35 @@ def test_the_docs_are_linked_and_link_on() -> None:
     ]
     assert len(relative) > 40, relative
     assert sum("#" in t for t in relative) > 10, relative
+
+
+def test_the_pypi_description_links_absolutely_to_what_exists() -> None:
+    """Each link of docs/pypi.md is absolute; those into this repository (the Source URL of
+    pyproject.toml, or its raw files) name a file, and a heading, that exist on main."""
+    source = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert source["readme"] == "docs/pypi.md"
+    repo = source["urls"]["Source"].removeprefix("https://github.com/")
+    prefixes = (f"https://github.com/{repo}/blob/main/", f"https://github.com/{repo}/tree/main/")
+    raw = f"https://raw.githubusercontent.com/{repo}/main/"
+    targets = parse_markdown(PYPI_README).targets
+    assert targets, "docs/pypi.md links nothing"
+    ours = 0
+    for target in targets:
+        assert re.match(r"https://", target), f"{target}: relative, PyPI cannot resolve it"
+        path = next(
+            (target.removeprefix(p) for p in (*prefixes, raw) if target.startswith(p)), None
+        )
+        if path is None:
+            assert repo not in target, f"{target}: into this repository, but not as blob/main"
+            continue
+        ours += 1
+        file_part, _, fragment = path.partition("#")
+        assert (ROOT / file_part).exists(), f"{target}: no {file_part} in this repository"
+        if fragment:
+            assert fragment in parse_markdown(ROOT / file_part).anchors, target
+    assert ours >= 5
+    for url in source["urls"].values():
+        assert url.startswith(f"https://github.com/{repo}"), url
 
 
 def test_github_slugs_and_the_link_checker(tmp_path: Path) -> None:
@@ -506,20 +539,30 @@ def test_workflow_hygiene(path: Path) -> None:
             assert re.search(r"@[0-9a-f]{40} # v\d+\.\d+\.\d+$", line), line.strip()
 
 
-def test_only_the_release_job_may_write() -> None:
+def test_only_the_release_jobs_may_write() -> None:
+    """Each write permission in one release job, the one whose step needs it."""
     writers = {
         (path.name, name): job["permissions"]
         for path in workflow_files()
         for name, job in load_yaml(path)["jobs"].items()
         if any(v == "write" for v in (job.get("permissions") or {}).values())
     }
-    expected = {("release.yml", "release"): {"contents": "write", "packages": "write"}}
+    expected = {
+        ("release.yml", "image"): {"contents": "read", "packages": "write"},
+        ("release.yml", "attest"): {
+            "id-token": "write",
+            "attestations": "write",
+            "packages": "write",
+        },
+        ("release.yml", "pypi"): {"id-token": "write"},
+        ("release.yml", "release"): {"contents": "write"},
+    }
     assert writers == expected, writers
 
 
 def test_release_runs_the_tests_first_and_finds_the_image_line() -> None:
     release = load_yaml(WORKFLOWS / "release.yml")["jobs"]
-    assert release["release"]["needs"] == "test"
+    assert "test" in release["image"]["needs"]  # the first job that publishes anything
     assert any(step.get("run") == "make test" for step in release["test"]["steps"])
     # release.yml rewrites this exact line to the prebuilt image: keep it as it is
     lines = (ROOT / "action.yml").read_text(encoding="utf-8").splitlines()
