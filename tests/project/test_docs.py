@@ -446,6 +446,23 @@ def test_the_docs_are_linked_and_link_on() -> None:
     assert sum("#" in t for t in relative) > 10, relative
 
 
+INSTALLS = re.compile(r"\b(?:pip install|pipx run)\s+(\S+)")
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/other-ci.md", "docs/pypi.md"])
+def test_examples_install_a_pinned_release(name: str) -> None:
+    """Outside GitHub the gate comes from PyPI at a pinned version, or as the image by digest:
+    no `git+https://…` build on every install, no floating image tag."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"```\w*\n(.*?)```", text, re.DOTALL))
+    installs = [i.rstrip(",.;") for i in INSTALLS.findall(blocks)]
+    assert installs, f"{name} shows no install"
+    assert set(installs) == {"checkly-gate==<version>"}, installs
+    assert "git+https" not in text
+    images = re.findall(r"ghcr\.io/<owner>/checkly-gate\S*", blocks)
+    assert all(i.startswith("ghcr.io/<owner>/checkly-gate@sha256:<digest>") for i in images), images
+
+
 def test_the_pypi_description_links_absolutely_to_what_exists() -> None:
     """Each link of docs/pypi.md is absolute; those into this repository (the Source URL of
     pyproject.toml, or its raw files) name a file, and a heading, that exist on main."""
