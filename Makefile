@@ -39,7 +39,7 @@ lint: $(STAMP)
 # Dockerfile installs the package with), pinned with hashes for CPython 3.12 on Linux, the
 # image's interpreter. Needs PyPI; run it after changing dependencies in pyproject.toml.
 lock: $(STAMP)
-	printf 'setuptools>=69  # build backend, for pip install --no-build-isolation\n' \
+	printf 'setuptools>=77  # build backend, for pip install --no-build-isolation\n' \
 	  | $(VENV)/bin/uv pip compile pyproject.toml - --generate-hashes --quiet \
 	      --python-version 3.12 --python-platform linux \
 	      --custom-compile-command 'make lock' --output-file requirements.lock
