@@ -26,11 +26,24 @@ RUN python -m pip install --no-cache-dir --require-hashes --only-binary=:all: \
 # Then the code. --no-deps: everything it needs is already installed from the lock.
 # /app/entrypoint.py imports /app/gate (its own folder comes first on sys.path), so that copy
 # is byte-compiled here: with PYTHONDONTWRITEBYTECODE every start would compile it again.
-COPY pyproject.toml README.md entrypoint.py /app/
+COPY pyproject.toml LICENSE entrypoint.py /app/
+COPY docs/pypi.md /app/docs/pypi.md
 COPY gate/ /app/gate/
 RUN python -m pip install --no-cache-dir --no-deps --no-build-isolation /app \
     && rm -rf /app/build /app/*.egg-info \
     && python -m compileall -q /app/gate
+
+# The version, for the image's label: release.yml passes the version it checked against the tag
+# (`--build-arg VERSION=X.Y.Z`, the same value the wheel on PyPI carries), and the build fails
+# unless it is the installed package's own `gate.__version__`. A local `docker build .` passes
+# none and gets the label "dev".
+ARG VERSION=dev
+RUN test "${VERSION}" = dev \
+    || test "${VERSION}" = "$(python -c 'import gate; print(gate.__version__)')" \
+    || { echo "VERSION=${VERSION} is not gate.__version__" >&2; exit 1; }
+LABEL org.opencontainers.image.title="checkly-gate" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.licenses="MIT"
 
 # Runs as root, on purpose (hence no USER): GitHub's docs require container actions to run as
 # the default (root) user, because the runner mounts /github/workspace, /github/file_commands

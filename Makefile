@@ -3,14 +3,19 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
+DIST   ?= dist
 
-.PHONY: demo test lint unit bench screenshots install clean lock
+.PHONY: demo test lint unit bench screenshots install clean lock dist
 
+# PYTHONWARNINGS drops one message: setuptools' note on every editable install ("Please be careful
+# with folders ... with the same name as your package"), information rather than a problem with
+# this build, which prints no warning of its own (tests/project/test_dist.py).
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "checkly-gate needs Python 3.11+")'
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	PYTHONWARNINGS='ignore:Editable installation' \
+	  $(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -34,10 +39,19 @@ lint: $(STAMP)
 # Dockerfile installs the package with), pinned with hashes for CPython 3.12 on Linux, the
 # image's interpreter. Needs PyPI; run it after changing dependencies in pyproject.toml.
 lock: $(STAMP)
-	printf 'setuptools>=69  # build backend, for pip install --no-build-isolation\n' \
+	printf 'setuptools>=77  # build backend, for pip install --no-build-isolation\n' \
 	  | $(VENV)/bin/uv pip compile pyproject.toml - --generate-hashes --quiet \
 	      --python-version 3.12 --python-platform linux \
 	      --custom-compile-command 'make lock' --output-file requirements.lock
+
+# The sdist and the wheel, built and checked as release.yml builds and checks them, offline: no
+# build isolation (setuptools, build and twine come from the dev extras). PYTHONDONTWRITEBYTECODE
+# is dropped for the build only: with it, setuptools warns that it cannot byte-compile.
+dist: $(STAMP)
+	rm -rf $(DIST)
+	env -u PYTHONDONTWRITEBYTECODE $(PY) -m build --no-isolation --outdir $(DIST) .
+	$(VENV)/bin/twine check --strict $(DIST)/*
+	$(PY) tools/check_dist.py $(DIST)
 
 unit: $(STAMP)
 	$(PY) -m pytest
@@ -54,4 +68,4 @@ screenshots: $(STAMP)
 	$(PY) tools/render_screenshots.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache demo-output
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache demo-output

@@ -5,6 +5,7 @@ tests/README.md and docs/*.md resolves, as GitHub would resolve it.
 from __future__ import annotations
 
 import re
+import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote
@@ -16,6 +17,9 @@ from cmarkgfm.cmark import Options
 from tests.support.paths import ROOT
 
 DOCS = ROOT / "docs"
+# The package's description on PyPI (pyproject's `readme`): not a page of the docs, and its links
+# are absolute, since PyPI resolves no relative one.
+PYPI_README = DOCS / "pypi.md"
 # The Markdown files whose links must resolve (docs/*.md is added by `linked_files`).
 LINKED = ("README.md", "CONTRIBUTING.md", "CHANGELOG.md", "tests/README.md")
 
@@ -114,7 +118,7 @@ def test_relative_links_resolve(path: Path) -> None:
 def test_the_docs_are_linked_and_link_on() -> None:
     """README links every page of docs/ and both pictures; the link check sees the links."""
     readme = parse_markdown(ROOT / "README.md").targets
-    pages = sorted(p.relative_to(ROOT).as_posix() for p in DOCS.glob("*.md"))
+    pages = sorted(p.relative_to(ROOT).as_posix() for p in DOCS.glob("*.md") if p != PYPI_README)
     assert len(pages) >= 10, pages
     assert set(pages) <= set(readme), set(pages) - set(readme)
     assert {"docs/images/job-summary.png", "docs/images/pr-comment.png"} <= set(readme)
@@ -126,6 +130,52 @@ def test_the_docs_are_linked_and_link_on() -> None:
     ]
     assert len(relative) > 40, relative
     assert sum("#" in t for t in relative) > 10, relative
+
+
+INSTALLS = re.compile(r"\b(?:pip install|pipx run)\s+(\S+)")
+
+
+@pytest.mark.parametrize("name", ["README.md", "docs/other-ci.md", "docs/pypi.md"])
+def test_examples_install_a_pinned_release(name: str) -> None:
+    """Outside GitHub the gate comes from PyPI at a pinned version, or as the image by digest:
+    no `git+https://…` build on every install, no floating image tag."""
+    text = (ROOT / name).read_text(encoding="utf-8")
+    blocks = "\n".join(re.findall(r"```\w*\n(.*?)```", text, re.DOTALL))
+    installs = [i.rstrip(",.;") for i in INSTALLS.findall(blocks)]
+    assert installs, f"{name} shows no install"
+    assert set(installs) == {"checkly-gate==<version>"}, installs
+    assert "git+https" not in text
+    images = re.findall(r"ghcr\.io/<owner>/checkly-gate\S*", blocks)
+    assert all(i.startswith("ghcr.io/<owner>/checkly-gate@sha256:<digest>") for i in images), images
+
+
+def test_the_pypi_description_links_absolutely_to_what_exists() -> None:
+    """Each link of docs/pypi.md is absolute; those into this repository (the Source URL of
+    pyproject.toml, or its raw files) name a file, and a heading, that exist on main."""
+    source = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert source["readme"] == "docs/pypi.md"
+    repo = source["urls"]["Source"].removeprefix("https://github.com/")
+    prefixes = (f"https://github.com/{repo}/blob/main/", f"https://github.com/{repo}/tree/main/")
+    raw = f"https://raw.githubusercontent.com/{repo}/main/"
+    targets = parse_markdown(PYPI_README).targets
+    assert targets, "docs/pypi.md links nothing"
+    ours = 0
+    for target in targets:
+        assert re.match(r"https://", target), f"{target}: relative, PyPI cannot resolve it"
+        path = next(
+            (target.removeprefix(p) for p in (*prefixes, raw) if target.startswith(p)), None
+        )
+        if path is None:
+            assert repo not in target, f"{target}: into this repository, but not as blob/main"
+            continue
+        ours += 1
+        file_part, _, fragment = path.partition("#")
+        assert (ROOT / file_part).exists(), f"{target}: no {file_part} in this repository"
+        if fragment:
+            assert fragment in parse_markdown(ROOT / file_part).anchors, target
+    assert ours >= 5
+    for url in source["urls"].values():
+        assert url.startswith(f"https://github.com/{repo}"), url
 
 
 def test_github_slugs_and_the_link_checker(tmp_path: Path) -> None:

@@ -1,15 +1,22 @@
 """One version source: `gate.__version__`.
 
-pyproject.toml reads it (setuptools dynamic version), the User-Agent is built from it, the
-latest release in CHANGELOG.md names it, and release.yml refuses a tag that differs from it
-(the image tags come from that tag).
+pyproject.toml reads it (setuptools dynamic version, so the wheel on PyPI carries it:
+tests/project/test_dist.py), the User-Agent and `--version` are built from it, the latest
+release in CHANGELOG.md names it, release.yml refuses a tag that differs from it (the image
+tags come from that tag), and the image's version label is it (the Dockerfile refuses another).
 """
 
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from importlib import metadata
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
 
 import gate
 from gate.checkly.client import ChecklyClient
@@ -55,3 +62,64 @@ def test_release_workflow_checks_the_tag_against_the_version() -> None:
     release = (ROOT / ".github" / "workflows" / "release.yml").read_text(encoding="utf-8")
     assert "gate/__init__.py" in release and "__version__" in release
     assert '"v${version}" != "${GITHUB_REF_NAME}"' in release
+
+
+def test_version_flag_names_the_version() -> None:
+    shown = subprocess.run(
+        [sys.executable, "-m", "gate", "--version"],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert (shown.returncode, shown.stdout.strip()) == (0, f"checkly-gate {gate.__version__}")
+
+
+def dockerfile_run(fragment: str) -> str:
+    """The Dockerfile's RUN instruction that contains `fragment`, continuation lines joined."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    runs = [line[4:] for line in text.splitlines() if line.startswith("RUN ") and fragment in line]
+    assert len(runs) == 1, runs
+    return runs[0]
+
+
+def test_image_label_is_the_checked_version() -> None:
+    """The label is the build argument VERSION, which the build refuses unless it is the
+    installed package's `gate.__version__`; release.yml passes the version its dist job read
+    from gate/__init__.py (the wheel's version) and makes metadata-action label the same."""
+    text = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(r"^ARG VERSION=dev$", text, re.MULTILINE)
+    assert 'org.opencontainers.image.version="${VERSION}"' in text
+    assert text.index("ARG VERSION") > text.index("pip install --no-cache-dir --no-deps")
+    jobs = YAML(typ="safe").load((ROOT / ".github" / "workflows" / "release.yml").read_text())[
+        "jobs"
+    ]
+    image_steps = {s.get("id"): s for s in jobs["image"]["steps"]}
+    assert image_steps["build"]["with"]["build-args"].strip() == (
+        "VERSION=${{ needs.dist.outputs.version }}"
+    )
+    assert image_steps["meta"]["with"]["labels"].strip() == (
+        "org.opencontainers.image.version=${{ needs.dist.outputs.version }}"
+    )
+    assert jobs["dist"]["outputs"]["version"] == "${{ steps.version.outputs.version }}"
+
+
+@pytest.mark.parametrize(
+    ("version", "accepted"), [(gate.__version__, True), ("dev", True), ("9.9.9", False)]
+)
+def test_the_image_build_refuses_another_version(
+    version: str, accepted: bool, tmp_path: Path
+) -> None:
+    """The Dockerfile's check, run as the build runs it (`python` is this interpreter)."""
+    (tmp_path / "python").symlink_to(sys.executable)
+    done = subprocess.run(
+        ["/bin/sh", "-c", dockerfile_run("gate.__version__")],
+        env={"VERSION": version, "PATH": f"{tmp_path}:/usr/bin:/bin"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert (done.returncode == 0) is accepted, done.stderr
