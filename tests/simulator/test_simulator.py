@@ -760,6 +760,24 @@ def drive_errors(sim: Simulator, limited: Simulator) -> None:
         get(sim, session_path(gone))
         get(sim, f"{session_path(gone)}/completion")
     get(sim, "/v1/unknown")
+    drive_history(sim, limited, missing)
+
+
+def drive_history(sim: Simulator, limited: Simulator, missing: str) -> None:
+    """The check-history and check-status routes: every body and documented status."""
+    for check in sim.history.check_ids()[:5]:  # the route allows 60 requests per 60 s
+        get(sim, f"/v2/check-results/{check}", params={"limit": 3, "fields": "id,hasFailures"})
+        get(sim, f"/v2/check-results/{check}")
+        get(sim, f"/v1/check-statuses/{check}")
+    statuses = ("/v1/check-statuses", f"/v1/check-statuses/{missing}")
+    for path in (*statuses, f"/v2/check-results/{missing}", "/v2/check-results/x"):
+        for target, headers in ((sim, None), (limited, None), (sim, {})):
+            get(target, path, headers=headers)
+        get(sim, path, headers={"Authorization": f"Bearer {sim.api_key}"})  # 403
+    for code, path in ((402, f"/v2/check-results/{missing}"), (404, "/v1/check-statuses")):
+        sim.fail_all(Fault.status(code))
+        get(sim, path)
+        sim.fail_all(None)
 
 
 def test_every_body_matches_the_openapi_schema(simulator: SimulatorFactory) -> None:
