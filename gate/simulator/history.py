@@ -24,7 +24,36 @@ from gate.simulator.wire import Reply, error_reply, json_reply
 
 INTERVAL_S = 600.0  # a scripted check runs every 10 minutes
 FIELDS = frozenset(
-    ["id", "name", "checkId", "hasFailures", "hasErrors", "isDegraded", "isCancelled", "overMaxResponseTime", "runLocation", "startedAt", "stoppedAt", "created_at", "createdAt", "responseTime", "apiCheckResult", "browserCheckResult", "multiStepCheckResult", "agenticCheckResult", "playwrightCheckResult", "tracerouteCheckResult", "grpcCheckResult", "sslCheckResult", "checkRunId", "attempts", "resultType", "sequenceId", "traceId", "errorGroupIds"]
+    [
+        "id",
+        "name",
+        "checkId",
+        "hasFailures",
+        "hasErrors",
+        "isDegraded",
+        "isCancelled",
+        "overMaxResponseTime",
+        "runLocation",
+        "startedAt",
+        "stoppedAt",
+        "created_at",
+        "createdAt",
+        "responseTime",
+        "apiCheckResult",
+        "browserCheckResult",
+        "multiStepCheckResult",
+        "agenticCheckResult",
+        "playwrightCheckResult",
+        "tracerouteCheckResult",
+        "grpcCheckResult",
+        "sslCheckResult",
+        "checkRunId",
+        "attempts",
+        "resultType",
+        "sequenceId",
+        "traceId",
+        "errorGroupIds",
+    ]
 )
 # What an entry carries without `fields` (a CheckResult needs only resultType and traceId).
 _PLAIN = ("id", "name", "checkId", "hasFailures", "hasErrors", "isDegraded", "isCancelled")
