@@ -1,8 +1,7 @@
 """A Checkly Public API simulator: a real HTTP server for the demo, the tests and the benchmark.
 
-Long-polls with real 408 semantics, partial results, result details, error groups, check history
-(`gate.simulator.history`), auth, rate limits, scripted statuses and `Fault`s; every request is
-recorded. Bodies: `gate.simulator.scenarios`. Standalone: `python -m gate.simulator`.
+Long-polls (real 408s), partial results, details, error groups, check history (`check_history`),
+auth, rate limits, scripted statuses, `Fault`s; every request is recorded. Bodies: `scenarios`.
 """
 
 from __future__ import annotations
@@ -18,7 +17,7 @@ from urllib.parse import unquote
 
 from gate.simulator import bodies
 from gate.simulator import scenarios as data
-from gate.simulator.history import History
+from gate.simulator.check_history import History
 from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession
 from gate.simulator.wire import Handler, HttpServer, RecordedRequest, Reply, error_reply, json_reply
 
@@ -39,6 +38,7 @@ _ROUTES = [
 ]
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _LABEL = {"test": "Test session", "check": "Check session"}
+_PER_SESSION = ("session", "completion", "result")
 
 
 class _Play:
@@ -233,11 +233,7 @@ class Simulator:
         if what == "result" and kind == "check":
             found = self._results.get(args[1].lower())
             return found[0] if found else None
-        play = (
-            self._plays.get(args[0].lower())
-            if what in ("session", "completion", "result")
-            else None
-        )
+        play = self._plays.get(args[0].lower()) if what in _PER_SESSION else None
         return play if play is not None and play.session.kind == kind else None
 
     def _refuse(self, headers: Mapping[str, str]) -> Reply | None:
