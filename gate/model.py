@@ -21,11 +21,11 @@ from gate.outcomes import (
     SessionKind,
     as_number,
     as_str,
+    attempt_failed,
     check_result_outcome,
     ids_of,
     parse_time,
     session_status_outcome,
-    attempt_failed,
     test_result_outcome,
     worst,
 )

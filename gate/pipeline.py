@@ -85,7 +85,9 @@ def run(
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
-            sessions, warnings = _explain(sessions, client, config, deadline, signals, started)
+            sessions, warnings = _explain(
+                sessions, client, config, deadline, signals, started=started
+            )
         verdict = decide(sessions, config.thresholds)
         no_verdict = _no_verdict(waited, signals)
         report = Report(
@@ -159,6 +161,7 @@ def _explain(
     config: Config,
     deadline: float,
     signals: Signals,
+    *,
     started: datetime,
 ) -> tuple[list[Session], list[str]]:
     """The failing runs' reasons (SPEC §5) and labels (SPEC §9), fetched side by side within
