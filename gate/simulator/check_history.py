@@ -56,9 +56,8 @@ FIELDS = frozenset(
     ]
 )
 # What an entry carries without `fields` (a CheckResult needs only resultType and traceId).
-_PLAIN = ("id", "name", "checkId", "hasFailures", "hasErrors", "isDegraded", "isCancelled")
-_PLAIN += ("runLocation", "startedAt", "stoppedAt", "created_at", "responseTime", "attempts")
-_PLAIN += ("resultType", "sequenceId", "traceId", "errorGroupIds")
+_PLAIN = "id name checkId hasFailures hasErrors isDegraded isCancelled runLocation startedAt"
+_PLAIN += " stoppedAt created_at responseTime attempts resultType sequenceId traceId errorGroupIds"
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 
 
@@ -148,7 +147,7 @@ class History:
         limit = int(query.get("limit", "10"))
         page = entries[start : start + limit]
         more = start + limit < len(entries)
-        names = query["fields"].split(",") if query.get("fields") else _PLAIN
+        names = query["fields"].split(",") if query.get("fields") else _PLAIN.split()
         page = [{k: e[k] for k in names if k in e} for e in page]
         body = {"length": len(page), "entries": page}
         return json_reply(200, body | {"nextId": f"after-{start + limit}" if more else None})
