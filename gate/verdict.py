@@ -14,6 +14,9 @@ DEFAULT_FAIL_ON: frozenset[Outcome] = frozenset(
 )
 
 
+NOT_COUNTED = "already failing before this session (preexisting-failures: allow)"
+
+
 @dataclasses.dataclass(frozen=True)
 class Thresholds:
     """What makes the gate fail: `fail-on`, `max-failures`, `min-pass-rate`."""
