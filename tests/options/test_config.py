@@ -49,6 +49,7 @@ SPEC_OPTIONS = [
     "junit-file",
     "json-file",
     "summary-file",
+    "preexisting-failures",
 ]
 
 
