@@ -68,6 +68,8 @@ class Triage:
             last = "its last run"
         if not self.earlier_failures:
             return f"passed {last}"
+        if self.earlier_runs == 1:
+            return f"failed {last}"
         return f"failed {self.earlier_failures} of {last}"
 
     @property
