@@ -195,7 +195,7 @@ def demo_sessions() -> list[ScriptedSession]:
             run("Login", bad, "PLAYWRIGHT", eu, 31200, error_group=login, group_age_days=0,
                 detail={"playwrightCheckResult": {"errors": [pw_error]}},
                 history="PPFPPPPFPP"),  # flaky, with a new error
-            run("Login", bad, "PLAYWRIGHT", us, 30900, error_group=login,
+            run("Login", bad, "PLAYWRIGHT", us, 30900, error_group=login, group_age_days=0,
                 detail={"playwrightCheckResult": {"errors": [pw_error]}}),
             run("Cart page", bad, "BROWSER", eu, 6100, result_type="ATTEMPT"),
             run("Cart page", ok, "BROWSER", eu, 2900),  # passed on retry 1
