@@ -5,7 +5,8 @@ session's start, a narrow `fields` projection) when it is built, so they run alo
 failure details and share their deadline; `collect()` waits for them no longer than that, and
 `apply()` puts a `Triage` on every failing and degraded run. At most `MAX_CHECKS` distinct
 checks are asked about (the first failing ones in report order); a request that fails, is
-refused or comes too late leaves that check's runs at `no history`.
+refused or comes too late (past the deadline, or `HISTORY_BUDGET` after the start) leaves that
+check's runs at `no history`.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ from gate.triage import (
 )
 from gate.verdict import Thresholds, needs_explaining
 
+# How long the history may take at most, within the details deadline: it labels failures but
+# never explains them, so a slow or refusing route (429s without Retry-After) costs the verdict
+# no more than this.
+HISTORY_BUDGET = 5.0
 # What a label needs of each earlier result; the backend then skips the wide payloads.
 FIELDS = "id,hasFailures,hasErrors,isCancelled,resultType,startedAt"
 
@@ -60,9 +65,10 @@ class HistoryFetch:
         fallback_start: datetime,
         limit: int = MAX_CHECKS,
         workers: int = 4,
+        budget: float = HISTORY_BUDGET,
     ) -> None:
         self.thresholds = thresholds
-        self.deadline = deadline
+        self.deadline = deadline = min(deadline, time.monotonic() + budget)
         self.before: dict[str, datetime] = {}  # check ID → the earliest start of its sessions
         self.skipped: set[str] = set()
         for session in sessions:
