@@ -195,6 +195,7 @@ def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Call
 
     def prepare() -> None:
         import gate.checkly.details  # noqa: PLC0415 - lazy, see the imports
+        import gate.checkly.history  # noqa: PLC0415 - lazy, see the imports
         import gate.reports.json_report  # noqa: PLC0415 - reports load after the first request (start-up)
         import gate.reports.junit  # noqa: F401, PLC0415 - imported now, while the sessions run
 
