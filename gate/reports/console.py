@@ -48,9 +48,9 @@ def _triage(run: CheckRun) -> str:
 
 
 def run_line(run: CheckRun) -> str:
-    reason = f": {run.reason}" if run.reason else ""
-    if run.passed_on_retry:
-        reason = f": passed on retry {run.passed_on_retry}"
+    retry = f"passed on retry {run.passed_on_retry}" if run.passed_on_retry else None
+    parts = [p for p in (run.reason, retry) if p]
+    reason = f": {'; '.join(parts)}" if parts else ""
     link = f" {run.link}" if run.link and not run.stands_for_session else ""
     where = f"{_run_where(run)}{_triage(run)}"
     return neutralize(f'    {LABEL[run.outcome]:<10} "{run.name}"{where}{reason}{link}')
