@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-from bench.workloads import lag_sessions, passing_session
+from bench.workloads import lag_sessions, passing_session, triage_session
 from gate.simulator import RecordedRequest, ScriptedSession, Simulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +30,7 @@ LAZY = (
     "jinja2",
     "gate.reports.templating",
     "gate.checkly.details",
+    "gate.checkly.history",
     "gate.reports.junit",
     "gate.reports.json_report",
 )
@@ -366,3 +367,25 @@ def render(runs: int = 10_000) -> RenderResult:
     return RenderResult(
         data["runs"], data["sessions"], data["times"], data["sizes"], data["peak_rss_mb"]
     )
+
+
+# -- triage --------------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class TriageResult:
+    failing_checks: int
+    history_requests: int  # GET /v2/check-results/{checkId} the gate sent
+    labelled: int  # failing runs the JSON report labels from history
+    not_fetched: int  # failing runs it says "no history fetched" for
+
+
+def triage(checks: int = 15) -> TriageResult:
+    """One gate run on a session of `checks` failing checks: how many history requests."""
+    session = triage_session(checks)
+    with Simulator([session]) as sim, tempfile.TemporaryDirectory() as tmp:
+        launch(gate_argv(sim, [session.id], Path(tmp)), expect=(1,))
+        sent = [r for r in sim.requests if r.path.startswith("/v2/check-results/")]
+        report = json.loads((Path(tmp) / "report.json").read_text("utf-8"))
+    triages = [r["triage"] or {} for s in report["sessions"] for r in s["runs"]]
+    labelled = sum(1 for t in triages if t.get("label") not in (None, "no history"))
+    not_fetched = sum(1 for t in triages if t.get("evidence") == "no history fetched")
+    return TriageResult(checks, len(sent), labelled, not_fetched)

@@ -33,6 +33,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--startup-reps", type=int, default=5)
     parser.add_argument("--render-runs", type=int, default=10_000)
+    parser.add_argument("--triage-checks", type=int, default=15, help="triage: failing checks")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     return parser.parse_args(argv)
 
@@ -48,7 +49,9 @@ def collect(options: argparse.Namespace) -> Results:
     rows = measure.scale_rows(counts, options.t)
     say(f"render: {options.render_runs:,} runs")
     render = measure.render(options.render_runs)
-    return Results(lag, rows, startup, render)
+    say(f"triage: {options.triage_checks} failing checks")
+    triage = measure.triage(options.triage_checks)
+    return Results(lag, rows, startup, render, triage)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

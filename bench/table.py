@@ -10,7 +10,8 @@ import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bench.measure import LagResult, RenderResult, ScaleRow, StartupResult
+from bench.measure import LagResult, RenderResult, ScaleRow, StartupResult, TriageResult
+from gate.triage import MAX_CHECKS
 
 LONG_POLL_S = 30  # the gate's default max-wait-seconds, used by the scale runs
 RATE_LIMIT = 600  # Checkly's requests per 60 s
@@ -39,6 +40,7 @@ class Results:
     scale: Sequence[ScaleRow]
     startup: StartupResult
     render: RenderResult
+    triage: TriageResult
 
 
 def allowed_requests(t: float) -> int:
@@ -102,6 +104,11 @@ def targets(results: Results) -> list[Target]:
             f"{render.peak_rss_mb:.1f} MB",
             render.peak_rss_mb <= RSS_TARGET_MB,
         ),
+        Target(
+            f"{results.triage.failing_checks} failing checks: ≤ {MAX_CHECKS} history requests",
+            f"{results.triage.history_requests}",
+            results.triage.history_requests <= MAX_CHECKS,
+        ),
     ]
     return out
 
@@ -125,6 +132,7 @@ def markdown(results: Results, *, when: datetime | None = None) -> str:
         lines += _scale(results.scale)
     lines += _startup(results.startup)
     lines += _render(results.render)
+    lines += _triage(results.triage)
     lines += ["### Targets", "", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {t.what} | {t.measured} | {t.mark} |" for t in targets(results)]
     return "\n".join(lines) + "\n"
@@ -214,5 +222,16 @@ def _render(render: RenderResult) -> list[str]:
         f"| console + annotations | {t['console'] * 1000:.0f} ms | {s['console_bytes']:,} bytes |",
         f"| **total** | **{t['total'] * 1000:.0f} ms** | "
         f"peak RSS **{render.peak_rss_mb:.1f} MB** |",
+        "",
+    ]
+
+
+def _triage(triage: TriageResult) -> list[str]:
+    return [
+        f"### Triage: a session of {triage.failing_checks} failing checks",
+        "",
+        "| history requests | runs labelled from history | runs without (not fetched) |",
+        "|---:|---:|---:|",
+        f"| {triage.history_requests} | {triage.labelled} | {triage.not_fetched} |",
         "",
     ]

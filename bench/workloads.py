@@ -10,7 +10,16 @@ from gate.model import CheckRun, Outcome, Session, SessionKind
 from gate.reports.report import Report, RunInfo
 from gate.simulator import ScriptedResult, ScriptedSession, bodies
 from gate.simulator import scenarios as data
+from gate.triage import GroupAge, label_from_failures, no_history
 from gate.verdict import Thresholds, decide
+
+# Triage data on the big report's failing and degraded runs, one of each label in turn.
+TRIAGES = (
+    label_from_failures([False] * 10),
+    label_from_failures([False, True, False, False, True, False, False, False, False, False]),
+    label_from_failures([True] * 10),
+    no_history("no earlier runs"),
+)
 
 LOCATIONS = ("eu-west-1", "us-east-1", "ap-southeast-2", "eu-central-1")
 TYPES = ("API", "BROWSER", "PLAYWRIGHT", "MULTI_STEP")
@@ -81,15 +90,38 @@ def _scripted(index: int, first: int, count: int) -> ScriptedSession:
 
 
 def _with_reasons(session: Session) -> list[CheckRun]:
+    """Reasons, error groups with their age, triage labels, and a pass on retry now and then."""
     runs: list[CheckRun] = []
+    start = session.started_at or datetime.now(UTC)
+    age = GroupAge(start.replace(day=1), start)
     for i, run in enumerate(session.runs):
+        triage = TRIAGES[i % len(TRIAGES)]
         if run.outcome is Outcome.FAILED:
             group = "Expected status code 200, received 500" if i % 3 == 0 else None
             reason = f'status code equals 200, got 500; body: {{"error": "timeout #{i}"}}'
-            runs.append(dataclasses.replace(run, reason=reason, error_group=group))
+            runs.append(
+                dataclasses.replace(
+                    run,
+                    reason=reason,
+                    error_group=group,
+                    group_age=age if group else None,
+                    triage=triage,
+                )
+            )
         elif run.outcome is Outcome.DEGRADED:
             why = "response time over the degradation limit"
-            runs.append(dataclasses.replace(run, reason=why))
+            runs.append(dataclasses.replace(run, reason=why, triage=triage))
+        elif i % 97 == 5:
+            runs.append(dataclasses.replace(run, failed_attempts=1, retries=1))
         else:
             runs.append(run)
     return runs
+
+
+def triage_session(checks: int) -> ScriptedSession:
+    """A finished test session of `checks` failing checks, each already failing before."""
+    runs = [
+        ScriptedResult(f"Failing check {i:02}", "failed", "API", LOCATIONS[i % 4], history="FFP")
+        for i in range(checks)
+    ]
+    return ScriptedSession("test", "FAILED", "Triage", duration_s=0.0, results=runs)

@@ -21,6 +21,7 @@ from gate.outcomes import (
     SessionKind,
     as_number,
     as_str,
+    attempt_failed,
     check_result_outcome,
     ids_of,
     parse_time,
@@ -28,6 +29,7 @@ from gate.outcomes import (
     test_result_outcome,
     worst,
 )
+from gate.triage import GroupAge, Triage
 
 # The names other modules import from here, besides the dataclasses.
 __all__ = [
@@ -62,6 +64,16 @@ class CheckRun:
     reason: str | None = None
     error_group: str | None = None
     stands_for_session: bool = False
+    failed_attempts: int = 0  # ATTEMPT results of this check and location that failed
+    triage: Triage | None = None  # SPEC §9, for failing and degraded runs
+    group_age: GroupAge | None = None  # of `error_group`
+
+    @property
+    def passed_on_retry(self) -> int | None:
+        """N when this run passed (or was only degraded) on its Nth retry; None otherwise."""
+        if self.outcome in (Outcome.PASSED, Outcome.DEGRADED) and self.failed_attempts:
+            return self.failed_attempts
+        return None
 
     def with_reason(self, reason: str | None, error_group: str | None = None) -> CheckRun:
         return dataclasses.replace(self, reason=reason, error_group=error_group)
@@ -108,6 +120,7 @@ class Session:
         attempts = 0
         notes = [note] if note else []
         retries: dict[tuple[str | None, str | None], int] = {}
+        failed: dict[tuple[str | None, str | None], int] = {}
         for result in results:
             if result.get("resultType") == "ATTEMPT":
                 attempts += 1
@@ -116,6 +129,7 @@ class Session:
                     as_str(result.get("runLocation")),
                 )
                 retries[key] = retries.get(key, 0) + 1
+                failed[key] = failed.get(key, 0) + attempt_failed(kind.value, result)
         for result in results:
             rtype = result.get("resultType")
             if kind is SessionKind.TEST:
@@ -130,7 +144,7 @@ class Session:
                 if rtype not in ("FINAL", None):
                     continue
                 run_outcome = check_result_outcome(result)
-            runs.append(_run_from_api(kind, result, run_outcome, retries))
+            runs.append(_run_from_api(kind, result, run_outcome, retries, failed))
         name = as_str(body.get("name"))
         link = as_str(
             body.get("testSessionLink" if kind is SessionKind.TEST else "checkSessionLink")
@@ -200,6 +214,11 @@ class Session:
         )
         return dataclasses.replace(self, outcome=Outcome.INCOMPLETE, runs=runs, note=note)
 
+    @property
+    def passed_on_retry(self) -> int:
+        """How many of its runs passed on a retry."""
+        return sum(1 for run in self.runs if run.passed_on_retry)
+
     def with_runs(self, runs: Iterable[CheckRun]) -> Session:
         return dataclasses.replace(self, runs=tuple(runs))
 
@@ -221,6 +240,7 @@ def _run_from_api(
     result: Mapping[str, Any],
     outcome: Outcome,
     retries: Mapping[tuple[str | None, str | None], int],
+    failed: Mapping[tuple[str | None, str | None], int],
 ) -> CheckRun:
     id_field = "testSessionResultId" if kind is SessionKind.TEST else "checkResultId"
     link_field = "testSessionResultLink" if kind is SessionKind.TEST else "checkResultLink"
@@ -243,4 +263,5 @@ def _run_from_api(
         duration_s=_elapsed_s(result) if result.get("startedAt") else None,
         retries=retry_count,
         error_group_ids=ids_of(result.get("errorGroupIds")),
+        failed_attempts=failed.get(key, 0),
     )

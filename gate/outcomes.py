@@ -131,3 +131,10 @@ def session_status_outcome(status: Any) -> tuple[Outcome, str | None]:
     if status is None:
         return Outcome.ERROR, "Checkly's answer has no session status, treated as error"
     return Outcome.ERROR, f"unknown session status {status!r} from Checkly, treated as error"
+
+
+def attempt_failed(kind: str, result: Mapping[str, Any]) -> bool:
+    """Whether one result (an ATTEMPT, say) of a test ("test") or check session failed."""
+    if kind == "test":
+        return test_result_outcome(result)[0] in (Outcome.FAILED, Outcome.ERROR)
+    return check_result_outcome(result) is Outcome.FAILED

@@ -85,7 +85,9 @@ def run(
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
-            sessions, warnings = _explain(sessions, client, config, deadline, signals)
+            sessions, warnings = _explain(
+                sessions, client, config, deadline, signals, started=started
+            )
         verdict = decide(sessions, config.thresholds)
         no_verdict = _no_verdict(waited, signals)
         report = Report(
@@ -159,15 +161,27 @@ def _explain(
     config: Config,
     deadline: float,
     signals: Signals,
+    *,
+    started: datetime,
 ) -> tuple[list[Session], list[str]]:
-    """The failing runs' reasons (SPEC §5), given up at once on a signal."""
+    """The failing runs' reasons (SPEC §5) and labels (SPEC §9), fetched side by side within
+    one deadline; given up at once on a signal."""
     from gate.checkly.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
+    from gate.checkly.history import HistoryFetch  # noqa: PLC0415 - lazy, see the imports
 
-    finished, explained = signals.run(
-        lambda: explain_failures(sessions, client, config.thresholds, deadline=deadline)
+    history = HistoryFetch(
+        sessions, client, config.thresholds, deadline=deadline, fallback_start=started
     )
+
+    def both() -> tuple[tuple[Session, ...], list[str]]:
+        explained, notes = explain_failures(sessions, client, config.thresholds, deadline=deadline)
+        history.collect()
+        return history.apply(explained), [*notes, *history.warnings()]
+
+    finished, explained = signals.run(both)
     if finished and explained is not None:
         return list(explained[0]), list(explained[1])
+    history.close()
     client.abort("the run was interrupted")  # the fetches in flight end now
     note = (
         "interrupted while fetching the failure details; failing runs are linked without a reason"
@@ -181,6 +195,7 @@ def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Call
 
     def prepare() -> None:
         import gate.checkly.details  # noqa: PLC0415 - lazy, see the imports
+        import gate.checkly.history  # noqa: PLC0415 - lazy, see the imports
         import gate.reports.json_report  # noqa: PLC0415 - reports load after the first request (start-up)
         import gate.reports.junit  # noqa: F401, PLC0415 - imported now, while the sessions run
 

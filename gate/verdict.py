@@ -7,10 +7,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 from gate.model import CheckRun, Outcome, Session
+from gate.triage import Label
 
 DEFAULT_FAIL_ON: frozenset[Outcome] = frozenset(
     {Outcome.FAILED, Outcome.TIMED_OUT, Outcome.CANCELLED, Outcome.INCOMPLETE, Outcome.ERROR}
 )
+
+
+NOT_COUNTED = "already failing before this session (preexisting-failures: allow)"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -20,6 +24,7 @@ class Thresholds:
     fail_on: frozenset[Outcome] = DEFAULT_FAIL_ON
     max_failures: int = 0
     min_pass_rate: float = 0.0
+    allow_preexisting: bool = False  # preexisting-failures: allow (SPEC §9)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,6 +39,7 @@ class Verdict:
     pass_rate: float
     reasons: tuple[str, ...]
     thresholds: Thresholds
+    not_counted: int = 0  # already-failing runs left out under preexisting-failures: allow
 
     @property
     def result(self) -> str:
@@ -48,8 +54,23 @@ class Verdict:
         return self.counts.get(Outcome.DEGRADED.value, 0)
 
     @property
+    def not_counted_note(self) -> str | None:
+        """Why some failing runs were not counted, in plain words (None: all were)."""
+        if not self.not_counted:
+            return None
+        runs = f"{self.not_counted} failing check run{'s' if self.not_counted != 1 else ''}"
+        return (
+            f"{runs} not counted: already failing before this session (preexisting-failures: allow)"
+        )
+
+    @property
     def summary(self) -> str:
         """The verdict and why, in plain words."""
+        note = (
+            f" {self.not_counted_note[0].upper()}{self.not_counted_note[1:]}."
+            if self.not_counted_note
+            else ""
+        )
         if self.passed:
             head = "Gate passed"
             why = (
@@ -57,8 +78,10 @@ class Verdict:
                 if self.failing
                 else "no failing check runs"
             )
-            return f"{head}: {why} ({self.total} check runs, pass rate {self.pass_rate:.1f}%)."
-        return "Gate failed: " + "; ".join(self.reasons) + "."
+            return (
+                f"{head}: {why} ({self.total} check runs, pass rate {self.pass_rate:.1f}%).{note}"
+            )
+        return "Gate failed: " + "; ".join(self.reasons) + "." + note
 
 
 def is_failing(outcome: Outcome, thresholds: Thresholds) -> bool:
@@ -78,30 +101,52 @@ def hides_red_session(session: Session, thresholds: Thresholds) -> bool:
     )
 
 
+def not_counted(run: CheckRun, thresholds: Thresholds) -> bool:
+    """A failing run left out of the thresholds: already failing before this session, under
+    `preexisting-failures: allow` (SPEC §9). It is still shown as failing."""
+    return (
+        thresholds.allow_preexisting
+        and is_failing(run.outcome, thresholds)
+        and run.triage is not None
+        and run.triage.label is Label.ALREADY_FAILING
+    )
+
+
 def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
-    """Count check runs and apply the thresholds of SPEC §4."""
+    """Count check runs and apply the thresholds of SPEC §4 (and §9's preexisting-failures).
+
+    A run not counted is out of the thresholds altogether: neither failing nor in the pass
+    rate's total. It still makes its session's failing runs non-empty, so the red-session
+    rule does not count that session again.
+    """
     counts: Counter[str] = Counter()
     failing = 0
     hidden = 0
     total = 0
+    left_out = 0
+    counted: Counter[str] = Counter()  # the failing runs that count, by outcome
     for session in sessions:
         session_failing = 0
         for run in session.runs:
             total += 1
             counts[run.outcome.value] += 1
-            if is_failing(run.outcome, thresholds):
+            if not_counted(run, thresholds):
+                left_out += 1
+            elif is_failing(run.outcome, thresholds):
                 session_failing += 1
+                counted[run.outcome.value] += 1
         if hides_red_session(session, thresholds):
             hidden += 1
             session_failing = 1
         failing += session_failing
-    non_failing = max(total - failing, 0)
-    pass_rate = 100.0 * non_failing / total if total else 100.0
+    judged = total - left_out
+    non_failing = max(judged - failing, 0)
+    pass_rate = 100.0 * non_failing / judged if judged else 100.0
     reasons: list[str] = []
     if failing > thresholds.max_failures:
         reasons.append(
             f"{failing} failing check run{'s' if failing != 1 else ''} "
-            f"({_outcome_list(counts, thresholds, hidden)}), "
+            f"({_outcome_list(counted, thresholds, hidden)}), "
             f"at most {thresholds.max_failures} allowed (max-failures)"
         )
     if pass_rate < thresholds.min_pass_rate:
@@ -118,6 +163,7 @@ def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
         pass_rate=pass_rate,
         reasons=tuple(reasons),
         thresholds=thresholds,
+        not_counted=left_out,
     )
 
 

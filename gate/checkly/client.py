@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
@@ -64,6 +65,7 @@ class ChecklyClient:
         self.cancel = threading.Event()
         self.cancel_reason = ""
         self.limiter = limiter or RateLimiter()
+        self.history_limiter = RateLimiter(60, 62.0, clock)  # the route's own 60 per 60 s
         self.clock = clock
         self._local = threading.local()
         self._connections = Connections()
@@ -131,6 +133,7 @@ class ChecklyClient:
         params: Mapping[str, str] | None = None,
         long_poll_s: float | None = None,
         once: bool = False,
+        route_limiter: RateLimiter | None = None,
     ) -> dict[str, Any] | None:
         """GET `path`, retrying transient failures until `deadline` (a single try if `once`).
 
@@ -140,6 +143,10 @@ class ChecklyClient:
         while True:
             if self.cancel.is_set():
                 raise Unreachable("cancelled")
+            route_wait = route_limiter.delay() if route_limiter is not None else 0.0
+            if self.clock() + route_wait >= deadline:
+                raise Unreachable("over this route's rate budget before the deadline")
+            self._sleep(route_wait)
             self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
             timing, left = self.timing, deadline - self.clock()
             read = long_poll_s + timing.read_slack if long_poll_s is not None else timing.plain_read
@@ -201,3 +208,11 @@ class ChecklyClient:
             "/v1/test-session-error-groups/" if kind is SessionKind.TEST else "/v1/error-groups/"
         )
         return self.get(prefix + group_id, deadline) or {}
+
+    def get_check_history(
+        self, check_id: str, before: float, deadline: float, fields: str
+    ) -> dict[str, Any]:
+        """The check's last FINAL results before `before` (Unix seconds): CheckResultListV2."""
+        params = {"to": str(int(before)), "limit": "10", "resultType": "FINAL", "fields": fields}
+        path = f"/v2/check-results/{quote(check_id, safe='')}"
+        return self.get(path, deadline, params=params, route_limiter=self.history_limiter) or {}

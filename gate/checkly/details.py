@@ -16,6 +16,7 @@ from typing import Any, Protocol
 
 from gate.checkly.reasons import clean_group_message, clean_line, reason_from_detail
 from gate.model import CheckRun, Session, SessionKind, ids_of
+from gate.triage import GroupAge
 from gate.verdict import Thresholds, needs_explaining
 
 
@@ -102,9 +103,7 @@ def explain_failures(
     if todo or fetcher.groups:
         with _Pool(workers, deadline) as pool:
             fetcher.run(pool, todo)
-    explained = tuple(
-        _explain_session(s, fetcher.details, fetcher.groups, thresholds) for s in sessions
-    )
+    explained = tuple(_explain_session(s, fetcher, thresholds) for s in sessions)
     return explained, fetcher.tally.warnings(limit)
 
 
@@ -117,6 +116,7 @@ class _Fetcher:
         self.tally = _Tally()
         self.details: dict[tuple[str, str], dict[str, Any]] = {}
         self.groups: dict[GroupKey, str | None] = {}
+        self.ages: dict[GroupKey, GroupAge] = {}
         self._queued: list[GroupKey] = []
 
     def want_group(self, kind: SessionKind, group_ids: Sequence[str]) -> None:
@@ -140,6 +140,7 @@ class _Fetcher:
                 self._on_detail(pool, task, answer)
             elif isinstance(answer, dict):
                 self.groups[(task[1], task[2])] = clean_group_message(answer)
+                self.ages[(task[1], task[2])] = GroupAge.from_api(answer)
             elif answer is None:
                 self.tally.group_late += 1
             else:
@@ -169,18 +170,14 @@ class _Fetcher:
         self.tally.detail_error = self.tally.detail_error or why
 
 
-def _explain_session(
-    session: Session,
-    details: dict[tuple[str, str], dict[str, Any]],
-    groups: dict[GroupKey, str | None],
-    thresholds: Thresholds,
-) -> Session:
+def _explain_session(session: Session, fetcher: _Fetcher, thresholds: Thresholds) -> Session:
     runs: list[CheckRun] = []
     changed = False
     for run in session.runs:
         new = run
         if needs_explaining(run, thresholds) and not run.stands_for_session:
-            new = _explain_run(session.kind, run, details.get((session.id, run.result_id)), groups)
+            detail = fetcher.details.get((session.id, run.result_id))
+            new = _explain_run(session.kind, run, detail, fetcher.groups, fetcher.ages)
         changed = changed or new is not run
         runs.append(new)
     return session.with_runs(runs) if changed else session
@@ -191,15 +188,25 @@ def _explain_run(
     run: CheckRun,
     detail: dict[str, Any] | None,
     groups: dict[GroupKey, str | None],
+    ages: dict[GroupKey, GroupAge],
 ) -> CheckRun:
     reason, group_ids = run.reason, run.error_group_ids
     if detail is not None:
         reason = reason or reason_from_detail(kind, detail)
         group_ids = group_ids or ids_of(detail.get("errorGroupIds"))
-    group = run.error_group or next((m for g in group_ids if (m := groups.get((kind, g)))), None)
-    if (reason, group, group_ids) == (run.reason, run.error_group, run.error_group_ids):
+    found = next(((g, m) for g in group_ids if (m := groups.get((kind, g)))), None)
+    group = run.error_group or (found[1] if found else None)
+    age = run.group_age or (ages.get((kind, found[0])) if found else None)
+    if (reason, group, group_ids, age) == (
+        run.reason,
+        run.error_group,
+        run.error_group_ids,
+        run.group_age,
+    ):
         return run
-    return dataclasses.replace(run, reason=reason, error_group=group, error_group_ids=group_ids)
+    return dataclasses.replace(
+        run, reason=reason, error_group=group, error_group_ids=group_ids, group_age=age
+    )
 
 
 def _describe(error: BaseException) -> str:

@@ -99,6 +99,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("junit-file", "Write a JUnit XML report here.", metavar="PATH"),
     Option("json-file", "Write the JSON report here.", metavar="PATH"),
     Option("summary-file", "Also write the Markdown summary here.", metavar="PATH"),
+    Option(
+        "preexisting-failures",
+        "fail or allow: allow leaves runs already failing before the session uncounted.",
+        "fail",
+        metavar="POLICY",
+    ),
 )
 
 
@@ -204,7 +210,12 @@ def load_config(
         sessions=r.sessions(),
         timeout_s=r.timeout(),
         max_wait_seconds=r.whole("max-wait-seconds", 30, 1, 30),
-        thresholds=Thresholds(r.fail_on(), r.whole("max-failures", 0, 0), r.min_pass_rate()),
+        thresholds=Thresholds(
+            r.fail_on(),
+            r.whole("max-failures", 0, 0),
+            r.min_pass_rate(),
+            allow_preexisting=r.preexisting_failures(),
+        ),
         job_summary=r.boolean("job-summary", default=True),
         pr_comment=r.pr_comment(),
         comment_key=r.comment_key("/".join(w for w in workflow if w) or "checkly-gate"),

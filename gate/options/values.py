@@ -237,6 +237,14 @@ class ValueReader:
             return "always"
         return choice
 
+    def preexisting_failures(self) -> bool:
+        """`preexisting-failures`: True for `allow` (SPEC §9), False for `fail`."""
+        value = self.values.get("preexisting-failures", "fail")
+        if value.lower() not in ("fail", "allow"):
+            self.bad("preexisting-failures", value, "is not allowed; use fail or allow")
+            return False
+        return value.lower() == "allow"
+
     def comment_key(self, default: str) -> str:
         value = self.values.get("comment-key")
         if value is None:  # the workflow name is free text: make it safe rather than fail

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from gate.model import CheckRun, Outcome, Session
 from gate.reports.report import Report
 from gate.runner.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
-from gate.verdict import is_failing, needs_explaining
+from gate.verdict import NOT_COUNTED, is_failing, needs_explaining, not_counted
 
 LABEL = {
     Outcome.PASSED: "PASSED",
@@ -42,10 +42,18 @@ def session_line(session: Session, report: Report) -> str:
     )
 
 
+def _triage(run: CheckRun) -> str:
+    """` (flaky: failed 2 of its last 10 runs)`, or `` for a run without a label."""
+    return f" ({run.triage.text})" if run.triage is not None else ""
+
+
 def run_line(run: CheckRun) -> str:
-    reason = f": {run.reason}" if run.reason else ""
+    retry = f"passed on retry {run.passed_on_retry}" if run.passed_on_retry else None
+    parts = [p for p in (run.reason, retry) if p]
+    reason = f": {'; '.join(parts)}" if parts else ""
     link = f" {run.link}" if run.link and not run.stands_for_session else ""
-    return neutralize(f'    {LABEL[run.outcome]:<10} "{run.name}"{_run_where(run)}{reason}{link}')
+    where = f"{_run_where(run)}{_triage(run)}"
+    return neutralize(f'    {LABEL[run.outcome]:<10} "{run.name}"{where}{reason}{link}')
 
 
 def print_report(report: Report, runner: Runner) -> None:
@@ -54,12 +62,17 @@ def print_report(report: Report, runner: Runner) -> None:
     runner.say(
         f"checkly-gate {report.run.gate_version}: {len(report.sessions)} session(s), "
         f"{verdict.total} check run(s)"
+        + (f", {retried} passed on retry" if (retried := _retried(report)) else "")
     )
     shown = 0
     hidden = 0
     for session in report.sessions:
         runner.say(session_line(session, report))
         for run in session.runs:
+            if run.passed_on_retry and run.outcome is Outcome.PASSED and shown < MAX_FAILING_LINES:
+                runner.say(run_line(run))
+                shown += 1
+                continue
             if run.outcome is Outcome.PASSED or (
                 run.stands_for_session and len(session.runs) == 1 and not run.reason
             ):
@@ -81,6 +94,10 @@ def print_report(report: Report, runner: Runner) -> None:
         runner.say(neutralize(verdict.summary))
 
 
+def _retried(report: Report) -> int:
+    return sum(s.passed_on_retry for s in report.sessions)
+
+
 def annotate(report: Report, runner: Runner) -> None:
     """One `::error` per failing run (`::warning` per degraded), at most 10 of each kind."""
     if not runner.github:
@@ -95,10 +112,14 @@ def annotate(report: Report, runner: Runner) -> None:
     for kind, items in (("error", errors), ("warning", warnings)):
         keep = items if len(items) <= MAX_ANNOTATIONS else items[: MAX_ANNOTATIONS - 1]
         for session, run in keep:
-            title = f"{run.name} ({LABEL[run.outcome].lower()})"
+            label = f", {run.triage.label.value}" if run.triage is not None else ""
+            title = f"{run.name} ({LABEL[run.outcome].lower()}{label})"
             where = _run_where(run).strip(" []")
             text = f"{run.reason or LABEL[run.outcome].capitalize()}"
             text += f"\nSession: {session.title}" + (f"\nWhere: {where}" if where else "")
+            if run.triage is not None:
+                text += f"\nTriage: {run.triage.text}"
+                text += f"\nNot counted: {NOT_COUNTED}" if not_counted(run, thresholds) else ""
             if run.link:
                 text += f"\n{run.link}"
             runner.command(kind, text, title=title)

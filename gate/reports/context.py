@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from gate.model import CheckRun, Outcome, Session
-from gate.reports.fitting import Plan
+from gate.reports.fitting import Plan, quotas
 from gate.reports.md_filters import OUTCOME_ICONS
 from gate.reports.report import Report
+from gate.reports.triage_view import (
+    AgeView,
+    TriageView,
+    age_view,
+    label_counts,
+    sections,
+    triage_view,
+)
 from gate.runner.comment_history import HistoryEntry
-from gate.verdict import Verdict
+from gate.verdict import Thresholds, Verdict
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 
@@ -42,6 +51,9 @@ class RunView:
     error_group: str | None
     error_group_ids: tuple[str, ...]
     explanation: str | None
+    triage: TriageView | None  # SPEC §9: label and evidence (failing and degraded runs)
+    group_age: AgeView | None  # its error group's age
+    passed_on_retry: int | None  # N: passed on its Nth retry
     stands_for_session: bool
     session_id: str
     session_name: str
@@ -85,6 +97,7 @@ class GroupView:
     count: int
     kind: str  # the family: "test" (test-session groups) or "check" (check-result groups)
     id: str | None  # the group's ID (none when Checkly gave a message without one)
+    age: AgeView | None  # "new error" / "known since …", from its first run
 
 
 def build_context(
@@ -97,23 +110,21 @@ def build_context(
 ) -> dict[str, Any]:
     """The template context of `report` under `plan` (default: show everything)."""
     plan = plan or Plan()
-    fail_on = {o.value for o in report.verdict.thresholds.fail_on}
-    all_runs = [[_run_view(s, r, fail_on) for r in s.runs] for s in report.sessions]
+    thresholds = report.verdict.thresholds
+    fail_on = {o.value for o in thresholds.fail_on}
+    start = report.run.started_at
+    all_runs = [[_run_view(s, r, thresholds, start) for r in s.runs] for s in report.sessions]
     problems = [[r for r in runs if r.outcome != "passed"] for runs in all_runs]
-    quotas = _quotas([len(p) for p in problems], plan.keep_failing)
+    shares = quotas([len(p) for p in problems], plan.keep_failing)
     sessions = tuple(
         _session_view(
             s, runs=runs, kept=probs[:quota], cut=len(probs) - quota, plan=plan, fail_on=fail_on
         )
-        for s, runs, probs, quota in zip(report.sessions, all_runs, problems, quotas, strict=True)
+        for s, runs, probs, quota in zip(report.sessions, all_runs, problems, shares, strict=True)
     )
     shown = [r for s in sessions for r in s.failing_runs]
     total_problems = sum(len(p) for p in problems)
     cut = total_problems - len(shown)
-    groups: dict[tuple[str, str | None, str], list[RunView]] = {}
-    for run in shown:
-        if run.error_group:
-            groups.setdefault(_group_key(run), []).append(run)
     return {
         "report_kind": report_kind,
         "marker": marker,
@@ -124,11 +135,10 @@ def build_context(
         "failing_runs": tuple(shown),
         "failing_total": total_problems,
         "failing_cut": cut,
-        "error_groups": tuple(
-            GroupView(message=rs[0].error_group or "", runs=tuple(rs), count=len(rs), kind=k, id=i)
-            for (k, i, _), rs in groups.items()
-        ),
+        "error_groups": _groups(shown),
         "ungrouped_failing_runs": tuple(r for r in shown if not r.error_group),
+        "triage": sections(shown, _groups),
+        "label_counts": label_counts([r for s in report.sessions for r in s.runs]),
         "collapsed": plan.collapse_passed_runs or plan.compact_sessions != "none",
         "cut_note": _cut_note(cut, report_kind),
         "warnings": tuple(report.warnings),
@@ -157,6 +167,9 @@ def verdict_view(report: Report) -> dict[str, Any]:
         "counts": {o: verdict.counts.get(o, 0) for o in OUTCOMES},
         "pass_rate": verdict.pass_rate,
         "hidden_red_sessions": verdict.hidden_red_sessions,
+        "not_counted": verdict.not_counted,
+        "not_counted_note": verdict.not_counted_note,
+        "passed_on_retry": sum(s.passed_on_retry for s in report.sessions),
     }
 
 
@@ -166,6 +179,7 @@ def _thresholds_view(verdict: Verdict) -> dict[str, Any]:
         "fail_on": tuple(o for o in OUTCOMES if Outcome(o) in t.fail_on),
         "max_failures": t.max_failures,
         "min_pass_rate": t.min_pass_rate,
+        "preexisting_failures": "allow" if t.allow_preexisting else "fail",
     }
 
 
@@ -215,13 +229,25 @@ def _group_key(run: RunView) -> tuple[str, str | None, str]:
     return (run.session_kind, group_id, "" if group_id else run.error_group or "")
 
 
-def _run_view(session: Session, run: CheckRun, fail_on: set[str]) -> RunView:
+def _groups(runs: Sequence[RunView]) -> tuple[GroupView, ...]:
+    """The runs that share an error group, one entry per group, in the order first seen."""
+    groups: dict[tuple[str, str | None, str], list[RunView]] = {}
+    for run in runs:
+        if run.error_group:
+            groups.setdefault(_group_key(run), []).append(run)
+    return tuple(
+        GroupView(rs[0].error_group or "", tuple(rs), len(rs), k, i, rs[0].group_age)
+        for (k, i, _), rs in groups.items()
+    )
+
+
+def _run_view(session: Session, run: CheckRun, thresholds: Thresholds, start: datetime) -> RunView:
     time_s = run.response_time_ms / 1000 if run.response_time_ms is not None else run.duration_s
     return RunView(
         result_id=run.result_id,
         name=run.name,
         outcome=run.outcome.value,
-        failing=run.outcome.value in fail_on,
+        failing=run.outcome in thresholds.fail_on,
         check_type=run.check_type,
         check_id=run.check_id,
         location=run.location,
@@ -234,6 +260,9 @@ def _run_view(session: Session, run: CheckRun, fail_on: set[str]) -> RunView:
         error_group=run.error_group,
         error_group_ids=run.error_group_ids,
         explanation=run.reason or run.error_group,
+        triage=triage_view(run, thresholds),
+        group_age=age_view(run.group_age, session.started_at or start),
+        passed_on_retry=run.passed_on_retry,
         stands_for_session=run.stands_for_session,
         session_id=session.id,
         session_name=session.title,
@@ -285,28 +314,6 @@ def _session_view(
         cut_count=cut,
         compact=compact,
     )
-
-
-def _quotas(counts: list[int], keep: int | None) -> list[int]:
-    """Share `keep` shown runs fairly between sessions: each gets up to the same level, and
-    what is left over goes one by one to the first sessions that have more."""
-    if keep is None or keep >= sum(counts):
-        return list(counts)
-    keep = max(keep, 0)
-    level, low, high = 0, 0, max(counts, default=0)
-    while low <= high:  # the highest level whose total fits
-        middle = (low + high) // 2
-        if sum(min(c, middle) for c in counts) <= keep:
-            level, low = middle, middle + 1
-        else:
-            high = middle - 1
-    quotas = [min(c, level) for c in counts]
-    left = keep - sum(quotas)
-    for index, count in enumerate(counts):
-        if left and count > quotas[index]:
-            quotas[index] += 1
-            left -= 1
-    return quotas
 
 
 def _cut_note(cut: int, report_kind: str) -> str | None:

@@ -16,6 +16,7 @@ from typing import Any
 from gate import __version__
 from gate.model import CheckRun, Outcome, Session
 from gate.reports.report import Report, RunInfo
+from gate.reports.triage_view import age_view, label_counts, triage_view
 from gate.verdict import Thresholds, is_failing
 
 SCHEMA_VERSION = 1
@@ -68,6 +69,10 @@ def _verdict(report: Report) -> dict[str, Any]:
         "counts": {o.value: verdict.counts.get(o.value, 0) for o in Outcome},
         "hiddenRedSessions": verdict.hidden_red_sessions,
         "thresholds": _thresholds(verdict.thresholds),
+        "notCounted": verdict.not_counted,
+        "notCountedNote": verdict.not_counted_note,
+        "passedOnRetry": sum(s.passed_on_retry for s in report.sessions),
+        "labels": label_counts([r for s in report.sessions for r in s.runs]),
     }
 
 
@@ -76,6 +81,7 @@ def _thresholds(thresholds: Thresholds) -> dict[str, Any]:
         "failOn": [o.value for o in Outcome if o in thresholds.fail_on],
         "maxFailures": thresholds.max_failures,
         "minPassRate": thresholds.min_pass_rate,
+        "preexistingFailures": "allow" if thresholds.allow_preexisting else "fail",
     }
 
 
@@ -95,11 +101,13 @@ def _session(session: Session, thresholds: Thresholds) -> dict[str, Any]:
         "stoppedAt": _time(session.stopped_at),
         "elapsedMs": session.elapsed_ms,
         "errorGroupIds": list(session.error_group_ids),
-        "runs": [_run(r, thresholds) for r in session.runs],
+        "runs": [_run(r, thresholds, session.started_at) for r in session.runs],
     }
 
 
-def _run(run: CheckRun, thresholds: Thresholds) -> dict[str, Any]:
+def _run(run: CheckRun, thresholds: Thresholds, start: datetime | None) -> dict[str, Any]:
+    triage = triage_view(run, thresholds)
+    age = age_view(run.group_age, start)
     return {
         "resultId": run.result_id,
         "name": run.name,
@@ -116,6 +124,24 @@ def _run(run: CheckRun, thresholds: Thresholds) -> dict[str, Any]:
         "errorGroup": run.error_group,
         "errorGroupIds": list(run.error_group_ids),
         "standsForSession": run.stands_for_session,
+        "passedOnRetry": run.passed_on_retry,
+        "triage": None
+        if triage is None
+        else {
+            "label": triage.label,
+            "evidence": triage.evidence,
+            "earlierRuns": triage.earlier_runs,
+            "earlierFailures": triage.earlier_failures,
+            "notCounted": triage.not_counted,
+        },
+        "errorGroupAge": None
+        if age is None
+        else {
+            "new": age.new,
+            "text": age.text,
+            "firstSeen": age.first_seen,
+            "lastSeen": age.last_seen,
+        },
     }
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from gate.model import CheckRun, Outcome, Session
 from gate.reports.report import Report
-from gate.verdict import Thresholds, hides_red_session, is_failing
+from gate.verdict import NOT_COUNTED, Thresholds, hides_red_session, is_failing, not_counted
 
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")
@@ -92,6 +92,12 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
         run_seconds += _run_seconds(run) or 0.0
         if run.link:
             _prop(props, f"checkly.result-link:{case.get('name')}", run.link)
+        if run.triage is not None:
+            _prop(props, f"checkly.triage:{case.get('name')}", run.triage.text)
+        if not_counted(run, thresholds):
+            _prop(props, f"checkly.not-counted:{case.get('name')}", NOT_COUNTED)
+        if run.passed_on_retry:
+            _prop(props, f"checkly.passed-on-retry:{case.get('name')}", str(run.passed_on_retry))
     if hides_red_session(session, thresholds):
         cases.append(_session_case(session, classname))
         counts["tests"] += 1
@@ -115,10 +121,10 @@ def _case(run: CheckRun, classname: str, thresholds: Thresholds) -> tuple[ET.Ele
         tag = {"failures": "failure", "errors": "error", "skipped": "skipped"}[kind]
         message = run.reason or run.error_group or _default_message(run.outcome)
         child = ET.SubElement(case, tag, type=run.outcome.value, message=xml_text(message))
-        child.text = xml_text(_body(run, message))
+        child.text = xml_text(_body(run, message, thresholds))
     elif run.outcome is Outcome.DEGRADED:
         out = ET.SubElement(case, "system-out")
-        out.text = xml_text(_body(run, run.reason or "degraded (tolerated by fail-on)"))
+        out.text = xml_text(_body(run, run.reason or "degraded (tolerated by fail-on)", thresholds))
     return case, kind
 
 
@@ -147,10 +153,14 @@ def _session_case(session: Session, classname: str) -> ET.Element:
     return case
 
 
-def _body(run: CheckRun, message: str) -> str:
+def _body(run: CheckRun, message: str, thresholds: Thresholds) -> str:
     lines = [message]
     if run.error_group and run.error_group != message:
         lines.append(f"Error group: {run.error_group}")
+    if run.triage is not None:
+        lines.append(f"Triage: {run.triage.text}")
+    if not_counted(run, thresholds):
+        lines.append(f"Not counted: {NOT_COUNTED}")
     lines.append(f"Outcome: {run.outcome.value}")
     if run.check_type:
         lines.append(f"Check type: {run.check_type}")

@@ -188,8 +188,9 @@ def error_group(
     body: Json = {"id": group_id, "errorHash": _hash(text), "cleanedErrorMessage": text}
     body |= {"rawErrorMessage": _message(results[0]) if results else text}
     body |= {"archivedUntilNextEvent": False, "rootCauseAnalyses": []}
+    first = now - (results[0].group_age_days if results else 3.0) * 86400
     if kind == "check":  # dates only, and one family per check
-        days = [datetime.fromtimestamp(t, UTC).date().isoformat() for t in (now - 3 * 86400, now)]
+        days = [datetime.fromtimestamp(t, UTC).date().isoformat() for t in (first, now)]
         check_id = results[0].cid if results else stable_uuid("check", text)
         return body | {"checkId": check_id, "firstSeen": days[0], "lastSeen": days[1]}
     pwt = [
@@ -199,7 +200,7 @@ def error_group(
         if r.check_type == "PLAYWRIGHT"
     ]
     body |= {"projectId": None, "environments": ["production"], "pwtMetadata": pwt or None}
-    return body | {"firstSeen": iso(now - 3 * 86400), "lastSeen": iso(now)}
+    return body | {"firstSeen": iso(first), "lastSeen": iso(now)}
 
 
 def _with_details(body: Json, r: ScriptedResult, start: float, stop: float) -> Json:

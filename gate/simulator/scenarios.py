@@ -44,6 +44,10 @@ class ScriptedResult:
     response_time_ms: float | None = 120.0
     detail: dict[str, Any] | None = None  # merged into the result-detail body
     error_group: str | None = None  # cleaned message; equal texts share one error group
+    history: str = (
+        ""  # the check's earlier FINAL runs, newest first: P passed, F failed, D degraded
+    )
+    group_age_days: float = 3.0  # how long before now its error group was first seen (0: new)
 
     def __post_init__(self) -> None:
         self.check_id = self.check_id or stable_uuid("check", self.name)
@@ -138,7 +142,8 @@ def group_id(kind: str, check_id: str, text: str) -> str:
 
 
 def demo_sessions() -> list[ScriptedSession]:
-    """The demo's sample: passing, failing with reasons, degraded, slow, and a failing check."""
+    """The demo's sample: passing, failing with reasons, degraded, slow, and a failing check;
+    triage shows every label (new, flaky, already failing, no history) and a pass on retry."""
     login = "TimeoutError: locator.click: Timeout 30000ms exceeded (getByRole('button', 'Sign in'))"
     pw_error = {"message": login, "stack": f"{login}\n    at tests/login.spec.ts:14:21"}
     json_type = {"content-type": "application/json"}
@@ -183,20 +188,23 @@ def demo_sessions() -> list[ScriptedSession]:
             run("Checkout flow", ok, "BROWSER", "ap-southeast-2", 4100),
         ]),
         ScriptedSession("test", "FAILED", "Webshop checks: PR #42", duration_s=2.0, results=[
-            run("Orders API", bad, "API", eu, 1830, detail={"apiCheckResult": orders}),
-            run("Payments API", bad, "API", us, None, detail={"apiCheckResult": refused}),
-            run("Login", bad, "PLAYWRIGHT", eu, 31200, error_group=login,
-                detail={"playwrightCheckResult": {"errors": [pw_error]}}),
-            run("Login", bad, "PLAYWRIGHT", us, 30900, error_group=login,
+            run("Orders API", bad, "API", eu, 1830, detail={"apiCheckResult": orders},
+                history="FFFFFFFFFF"),  # already failing
+            run("Payments API", bad, "API", us, None, detail={"apiCheckResult": refused},
+                history="PPPPPPPPPP"),  # new
+            run("Login", bad, "PLAYWRIGHT", eu, 31200, error_group=login, group_age_days=0,
+                detail={"playwrightCheckResult": {"errors": [pw_error]}},
+                history="PPFPPPPFPP"),  # flaky, with a new error
+            run("Login", bad, "PLAYWRIGHT", us, 30900, error_group=login, group_age_days=0,
                 detail={"playwrightCheckResult": {"errors": [pw_error]}}),
             run("Cart page", bad, "BROWSER", eu, 6100, result_type="ATTEMPT"),
-            run("Cart page", ok, "BROWSER", eu, 2900),
+            run("Cart page", ok, "BROWSER", eu, 2900),  # passed on retry 1
             run("Refund assistant", bad, "AGENTIC", us, 18500,
-                detail={"agenticCheckResult": agentic}),
+                detail={"agenticCheckResult": agentic}),  # no earlier runs: no history
             run("Product search API", ok, "API", eu, 198),
         ]),
         ScriptedSession("check", "DEGRADED", "Status page API", duration_s=1.5, results=[
-            run("Status page API", "degraded", "API", eu, 2650),
+            run("Status page API", "degraded", "API", eu, 2650, history="PPPPPPPPPP"),
             run("Status page API", ok, "API", us, 310),
         ]),
         ScriptedSession("test", "PASSED", "Smoke tests: staging (slow)", duration_s=5.0, results=[
@@ -206,7 +214,7 @@ def demo_sessions() -> list[ScriptedSession]:
         ]),
         ScriptedSession("check", "FAILED", "Checkout API", duration_s=3.0, results=[
             run("Checkout API", bad, "API", eu, 10012, error_group=checkout,
-                detail={"apiCheckResult": checkout_api}),
+                detail={"apiCheckResult": checkout_api}, history="FFPPPPPPPP"),
             run("Checkout API", bad, "API", us, 10020, error_group=checkout,
                 detail={"apiCheckResult": checkout_api}, result_type="ATTEMPT"),
             run("Checkout API", bad, "API", us, 10008, error_group=checkout,

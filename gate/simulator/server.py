@@ -1,8 +1,7 @@
 """A Checkly Public API simulator: a real HTTP server for the demo, the tests and the benchmark.
 
-Long-polls with real 408 semantics, partial results while running, result details, both error-group
-families, auth, a rate limit, scripted statuses and `Fault`s; every request is recorded. Bodies
-come from `gate.simulator.scenarios`. Standalone: `python -m gate.simulator --scenario demo`.
+Long-polls (real 408s), partial results, details, error groups, check history (`check_history`),
+auth, rate limits, scripted statuses, `Fault`s; every request is recorded. Bodies: `scenarios`.
 """
 
 from __future__ import annotations
@@ -18,6 +17,7 @@ from urllib.parse import unquote
 
 from gate.simulator import bodies
 from gate.simulator import scenarios as data
+from gate.simulator.check_history import History
 from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession
 from gate.simulator.wire import Handler, HttpServer, RecordedRequest, Reply, error_reply, json_reply
 
@@ -32,10 +32,13 @@ _ROUTES = [
         ("result", "check", r"/v1/check-results/([^/]+)/([^/]+)"),
         ("group", "test", r"/v1/test-session-error-groups/([^/]+)"),
         ("group", "check", r"/v1/error-groups/([^/]+)"),
+        ("history", "", r"/v2/check-results/([^/]+)"),
+        ("statuses", "", r"/v1/check-statuses(?:/([^/]+))?"),
     )
 ]
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
 _LABEL = {"test": "Test session", "check": "Check session"}
+_PER_SESSION = ("session", "completion", "result")
 
 
 class _Play:
@@ -81,6 +84,7 @@ class Simulator:
         port: int = 0,
         max_wait_cap: float | None = None,
         rate_limit: int | None = None,  # requests per 60 s, then 429
+        history_rate_limit: int = 60,  # GET /v2/check-results/{checkId}'s own limit per 60 s
     ) -> None:
         self.api_key, self.account_id, self.host, self.port = api_key, account_id, host, port
         self.max_wait_cap, self.rate_limit = max_wait_cap, rate_limit
@@ -89,6 +93,7 @@ class Simulator:
         self._results: dict[str, tuple[_Play, int]] = {}
         self._groups: dict[str, tuple[str, str, list[ScriptedResult]]] = {}
         self._fail_all: Fault | None = None
+        self.history = History(history_rate_limit)
         self._recorded: list[RecordedRequest] = []
         self._hits: deque[float] = deque()
         self._connections: set[socket.socket] = set()
@@ -140,6 +145,7 @@ class Simulator:
             if session.id.lower() in self._plays:
                 raise ValueError(f"session {session.id} is already in the simulator")
             play = self._plays[session.id.lower()] = _Play(session)
+            self.history.add([r for r in session.results if r.result_type == "FINAL"], play.wall)
             for index, r in enumerate(session.results):
                 self._results[r.rid.lower()] = (play, index)
                 if r.error_group:
@@ -156,9 +162,7 @@ class Simulator:
             self._cond.notify_all()
 
     def finish_after_408(self, session_id: str, nth: int = 1) -> None:
-        """Finish the session right after its completion endpoint answers its `nth` next 408,
-        so the client's next request sees it finished (a session finishing exactly when a
-        client's deadline ends its long-polls: only the one last read can see it)."""
+        """Finish the session right after its `nth` next completion 408 (a deadline race)."""
         if nth < 1:
             raise ValueError(f"nth must be at least 1, not {nth}")
         with self._cond:
@@ -198,7 +202,7 @@ class Simulator:
         """The answer to one request (None: reset the connection). `headers`: lower-case names."""
         route = next(((w, k, m) for w, k, p in _ROUTES if (m := p.fullmatch(path))), None)
         what, kind = (route[0], route[1]) if route else ("", "")
-        args = [unquote(a) for a in route[2].groups()] if route else []
+        args = [unquote(a) for a in route[2].groups() if a is not None] if route else []
         with self._cond:
             play = self._play_for(what, kind, args)
             fault = self._fail_all or (play.faults.popleft() if play and play.faults else None)
@@ -220,6 +224,8 @@ class Simulator:
             code, label = play.session.http_status, _LABEL[play.session.kind]
             text = "not found" if code == 404 else "cannot be read"
             return error_reply(code, f"{label} {play.session.id} {text}")
+        if what in ("history", "statuses"):
+            return self.history.answer(what, args, query)
         handler: Callable[[str, list[str], Mapping[str, str]], Reply] = getattr(self, f"_{what}")
         return handler(kind, args, query)
 
@@ -227,7 +233,7 @@ class Simulator:
         if what == "result" and kind == "check":
             found = self._results.get(args[1].lower())
             return found[0] if found else None
-        play = self._plays.get(args[0].lower()) if what not in ("", "group") else None
+        play = self._plays.get(args[0].lower()) if what in _PER_SESSION else None
         return play if play is not None and play.session.kind == kind else None
 
     def _refuse(self, headers: Mapping[str, str]) -> Reply | None:

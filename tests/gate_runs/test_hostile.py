@@ -200,9 +200,13 @@ def expected_annotations(run: GateRun) -> list[tuple[str, str, str]]:
             where = ", ".join(p for p in (r["checkType"], r["location"]) if p)
             text = r["reason"] or label.capitalize()
             text += f"\nSession: {session['title']}" + (f"\nWhere: {where}" if where else "")
+            triage = r["triage"]  # SPEC §9: the label is in the title and the text
+            if triage:
+                text += f"\nTriage: {triage['label']}: {triage['evidence']}"
             if r["link"]:
                 text += f"\n{r['link']}"
-            wanted[kind].append((kind, f"{r['name']} ({label.lower()})", text))
+            labelled = f"{label.lower()}, {triage['label']}" if triage else label.lower()
+            wanted[kind].append((kind, f"{r['name']} ({labelled})", text))
     shown: list[tuple[str, str, str]] = []
     for kind, items in wanted.items():
         if len(items) <= MAX_ANNOTATIONS:
@@ -244,7 +248,7 @@ def test_hostile_text_in_plain_lines_is_inert(run: GateRun) -> None:
 
 # -- Markdown: summary and PR comment ----------------------------------------------------------
 ALLOWED_TAGS = {
-    "h2", "h3", "p", "strong", "em", "sub", "code", "a", "ul", "li", "blockquote", "hr", "br",
+    "h2", "h3", "h4", "p", "strong", "em", "sub", "code", "a", "ul", "li", "blockquote", "hr", "br",
     "table", "thead", "tbody", "tr", "th", "td", "details", "summary", "del",
 }  # fmt: skip
 

@@ -45,8 +45,12 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     assert re.search(r"\| \*\*total\*\* \| \*\*\d+ ms\*\* \| peak RSS \*\*[\d.]+ MB\*\* \|", text)
     assert re.search(r"\| PR comment \| \d+ ms \| [\d,]+ chars \|", text)
 
+    triage = re.search(r"^\| (\d+) \| (\d+) \| (\d+) \|$", text, re.M)
+    assert triage, text
+    assert (int(triage[1]), int(triage[2]), int(triage[3])) == (10, 10, 5)  # 15 failing checks
+
     marks = re.findall(r"^\| .+ \| (✅|❌) \|$", text, re.M)
-    assert len(marks) == 8
+    assert len(marks) == 9
     assert code == (0 if set(marks) == {"✅"} else 1)
 
 

@@ -133,6 +133,7 @@ def test_a_real_report_validates_and_carries_the_model() -> None:
         "failOn": ["failed", "timed-out", "cancelled", "incomplete", "error"],
         "maxFailures": 0,
         "minPassRate": 0.0,
+        "preexistingFailures": "fail",
     }
     assert verdict["passRate"] == 50.0
     first = data["sessions"][0]

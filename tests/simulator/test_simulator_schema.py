@@ -7,96 +7,22 @@ simulator sent against the schema of its path and status code in
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator
-from functools import cache
 from typing import Any
-from urllib.parse import urlsplit
 
 import jsonschema
 import pytest
-from jsonschema import FormatChecker
-from openapi_schema_validator import OAS30Validator, oas30_format_checker
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from gate.simulator import (
+    Fault,
     ScriptedResult,
     ScriptedSession,
     Simulator,
     demo_sessions,
 )
 from tests.conftest import SimulatorFactory
-from tests.support.paths import DATA
+from tests.support.openapi import OPENAPI, validate_body
 from tests.support.simulator_http import CHECK, TEST, completion, get, results, session_path
-
-SHARED = DATA / "checkly-api"  # a copy of shared/checkly-api
-
-
-# -- the OpenAPI schemas --------------------------------------------------------------------------
-
-OPENAPI: dict[str, Any] = json.loads(
-    (SHARED / "checkly-openapi-subset.json").read_text(encoding="utf-8")
-)
-URN = "urn:checkly-openapi-subset"
-
-
-def closed(node: Any) -> Any:
-    """The schema with every documented object closed: an undocumented field is drift too."""
-    if isinstance(node, list):
-        return [closed(v) for v in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: closed(v) for k, v in node.items()}
-    if isinstance(out.get("properties"), dict) and out["properties"]:
-        out.setdefault("additionalProperties", False)
-    return out
-
-
-REGISTRY: Registry[Any] = Registry().with_resource(
-    URN, Resource.from_contents(closed(OPENAPI), default_specification=DRAFT4)
-)
-FORMATS = FormatChecker()
-FORMATS.checkers.update(oas30_format_checker.checkers)
-
-
-@FORMATS.checks("uri")
-def is_uri(value: object) -> bool:
-    parts = urlsplit(value) if isinstance(value, str) else None
-    return parts is None or (parts.scheme in ("http", "https") and bool(parts.netloc))
-
-
-def template_of(method: str, path: str) -> str | None:
-    for template, item in OPENAPI["paths"].items():
-        pattern = re.sub(r"\{[^}]+\}", "[^/]+", template)
-        if method.lower() in item and re.fullmatch(pattern, path):
-            return str(template)
-    return None
-
-
-@cache
-def validator_for(pointer: str) -> OAS30Validator:
-    return OAS30Validator({"$ref": f"{URN}#{pointer}"}, registry=REGISTRY, format_checker=FORMATS)
-
-
-def validate_body(method: str, path: str, status: int, body: bytes) -> tuple[str, int]:
-    """Validate `body` against the schema of `path` + `status`; AssertionError if undocumented.
-
-    Paths the API does not have (a 404 for an unknown route) must still send an ApiError.
-    """
-    template = template_of(method, path)
-    if template is None:
-        pointer = "/components/schemas/ApiError"
-    else:
-        responses = OPENAPI["paths"][template][method.lower()]["responses"]
-        assert str(status) in responses, f"{method} {template} does not document {status}"
-        escaped = template.replace("~", "~0").replace("/", "~1")
-        pointer = (
-            f"/paths/{escaped}/{method.lower()}/responses/{status}/content/application~1json/schema"
-        )
-    validator_for(pointer).validate(json.loads(body))
-    return template or "(no such route)", status
-
 
 # -- schema proof ---------------------------------------------------------------------------------
 
@@ -181,6 +107,24 @@ def drive_errors(sim: Simulator, limited: Simulator) -> None:
         get(sim, session_path(gone))
         get(sim, f"{session_path(gone)}/completion")
     get(sim, "/v1/unknown")
+    drive_history(sim, limited, missing)
+
+
+def drive_history(sim: Simulator, limited: Simulator, missing: str) -> None:
+    """The check-history and check-status routes: every body and documented status."""
+    for check in sim.history.check_ids()[:5]:  # the route allows 60 requests per 60 s
+        get(sim, f"/v2/check-results/{check}", params={"limit": 3, "fields": "id,hasFailures"})
+        get(sim, f"/v2/check-results/{check}")
+        get(sim, f"/v1/check-statuses/{check}")
+    statuses = ("/v1/check-statuses", f"/v1/check-statuses/{missing}")
+    for path in (*statuses, f"/v2/check-results/{missing}", "/v2/check-results/x"):
+        for target, headers in ((sim, None), (limited, None), (sim, {})):
+            get(target, path, headers=headers)
+        get(sim, path, headers={"Authorization": f"Bearer {sim.api_key}"})  # 403
+    for code, path in ((402, f"/v2/check-results/{missing}"), (404, "/v1/check-statuses")):
+        sim.fail_all(Fault.status(code))
+        get(sim, path)
+        sim.fail_all(None)
 
 
 def test_every_body_matches_the_openapi_schema(simulator: SimulatorFactory) -> None:

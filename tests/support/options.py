@@ -48,6 +48,7 @@ SPEC_OPTIONS = [
     "junit-file",
     "json-file",
     "summary-file",
+    "preexisting-failures",
 ]
 
 

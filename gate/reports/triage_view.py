@@ -1,0 +1,113 @@
+"""Triage in the template context (SPEC §9): each run's label and evidence, each error group's
+age, and the "Why" section's runs grouped by label, new failures first.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from gate.model import CheckRun
+from gate.triage import LABEL_ORDER, LABEL_TITLES, GroupAge, Label
+from gate.verdict import Thresholds, not_counted
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TriageView:
+    """Where a failing (or degraded) run stands: `run.triage`."""
+
+    label: str  # "new", "flaky", "already failing", "no history"
+    evidence: str  # "failed 2 of its last 10 runs", "no history fetched", ...
+    text: str  # "flaky: failed 2 of its last 10 runs"
+    earlier_runs: int
+    earlier_failures: int
+    not_counted: bool  # left out of the thresholds (preexisting-failures: allow)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AgeView:
+    """An error group's age: `run.group_age`, `group.age`."""
+
+    new: bool
+    text: str  # "new error" or "known since 2026-11-28 (last seen 2026-12-01)"
+    first_seen: str | None  # ISO 8601 (a date or a date-time, as Checkly gave it)
+    last_seen: str | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class TriageSection:
+    """One part of the "Why" section: the shown runs with one label."""
+
+    label: str
+    title: str  # "New in this run", "Flaky", "Already failing before this run", "No history"
+    runs: tuple[Any, ...]  # RunView
+    count: int
+    error_groups: tuple[Any, ...]  # GroupView, of these runs only
+    ungrouped_runs: tuple[Any, ...]
+
+
+def triage_view(run: CheckRun, thresholds: Thresholds) -> TriageView | None:
+    if run.triage is None:
+        return None
+    t = run.triage
+    return TriageView(
+        label=t.label.value,
+        evidence=t.evidence,
+        text=t.text,
+        earlier_runs=t.earlier_runs,
+        earlier_failures=t.earlier_failures,
+        not_counted=not_counted(run, thresholds),
+    )
+
+
+def age_view(age: GroupAge | None, session_start: datetime | None) -> AgeView | None:
+    text = age.text(session_start) if age is not None else None
+    if age is None or text is None:
+        return None
+    return AgeView(
+        new=bool(age.is_new(session_start)),
+        text=text,
+        first_seen=_iso(age.first_seen),
+        last_seen=_iso(age.last_seen),
+    )
+
+
+def sections(
+    runs: Sequence[Any], make_groups: Callable[[Sequence[Any]], tuple[Any, ...]]
+) -> tuple[TriageSection, ...]:
+    """The shown runs by label (new first; runs without a label count as no history)."""
+    out = []
+    for label in LABEL_ORDER:
+        mine = tuple(r for r in runs if _label(r) == label.value)
+        if not mine:
+            continue
+        out.append(
+            TriageSection(
+                label=label.value,
+                title=LABEL_TITLES[label],
+                runs=mine,
+                count=len(mine),
+                error_groups=make_groups(mine),
+                ungrouped_runs=tuple(r for r in mine if not r.error_group),
+            )
+        )
+    return tuple(out)
+
+
+def label_counts(runs: Sequence[CheckRun]) -> dict[str, int]:
+    """Label → how many runs have it (every label present)."""
+    counts = {label.value: 0 for label in LABEL_ORDER}
+    for run in runs:
+        if run.triage is not None:
+            counts[run.triage.label.value] += 1
+    return counts
+
+
+def _label(run: Any) -> str:
+    return run.triage.label if run.triage is not None else Label.NO_HISTORY.value
+
+
+def _iso(value: datetime | date | None) -> str | None:
+    return value.isoformat() if value is not None else None
