@@ -137,6 +137,7 @@ class ChecklyClient:
         Returns the JSON body, or None for a long-poll 408 ("still running").
         """
         attempt = 0
+        last_try = False
         while True:
             if self.cancel.is_set():
                 raise Unreachable("cancelled")
@@ -165,8 +166,12 @@ class ChecklyClient:
             if delay is None:
                 delay = min(timing.backoff_cap, timing.backoff_base * 2 ** (attempt - 1))
                 delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
-            if self.clock() + delay >= deadline:
+            if last_try:
                 raise Unreachable(last)
+            if self.clock() + delay >= deadline:
+                # the last wait is cut to the time left: one last try at the deadline
+                last_try = True
+                delay = max(deadline - self.clock(), 0.0)
             self._sleep(delay)
 
     # -- endpoints -----------------------------------------------------------------------
