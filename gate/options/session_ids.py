@@ -82,6 +82,8 @@ def parse_id_list(
     """
     refs: list[SessionRef] = []
     problems: list[str] = []
+    if text.strip() and not _SPLIT.sub("", text):  # "," is an error, not an empty list
+        return [], [f"{show(text, hide=hide)} holds only separators; {ALLOWED_IDS}"]
     for raw in _SPLIT.split(text):
         token = raw.strip(_EDGES)
         if not token:
@@ -158,7 +160,7 @@ def show(value: str, limit: int = 80, hide: Sequence[str] = ()) -> str:
     """A value quoted for a message: the secrets in `hide` and secret-looking parts replaced by
     ***, then cut to `limit` (so a cut can never leave part of a secret) and escaped."""
     for secret in sorted(hide, key=len, reverse=True):
-        if secret:
+        if secret:  # inside words too: a value is the user's text, not a message's words
             value = value.replace(secret, "***")
     text = _SECRET_LIKE.sub("***", value)
     if len(text) > limit:
@@ -214,17 +216,20 @@ def _encoding(path: Path) -> str:
 
 
 def refs_from_files(
-    patterns: str, cwd: Path, hide: Sequence[str] = ()
+    patterns: str, cwd: Path, hide: Sequence[str] = (), *, skip: frozenset[Path] = frozenset()
 ) -> tuple[list[SessionRef], list[str]]:
     """Sessions in the files named by `patterns` (one path or glob per line, `#` comments),
-    and one problem (without the option name) per pattern or file that yields none."""
+    and one problem (without the option name) per pattern or file that yields none.
+
+    Files in `skip` (resolved paths: the run's own reports) are never read: a glob passes over
+    them, and a path naming one is the caller's problem to report."""
     refs: list[SessionRef] = []
     problems: list[str] = []
     for line in patterns.splitlines():
         pattern = line.strip()
         if not pattern or pattern.startswith("#"):
             continue
-        files, problem = _expand(pattern, cwd, hide)
+        files, problem = _expand(pattern, cwd, hide, skip)
         if problem:
             problems.append(problem)
         for shown, path in files:
@@ -242,11 +247,13 @@ def refs_from_files(
 
 
 def _expand(
-    pattern: str, cwd: Path, hide: Sequence[str]
+    pattern: str, cwd: Path, hide: Sequence[str], skip: frozenset[Path] = frozenset()
 ) -> tuple[list[tuple[str, Path]], str | None]:
     """(shown name, path) of the files a pattern names, or a problem."""
     path = Path(pattern).expanduser()
     full = path if path.is_absolute() else cwd / path
+    if full.resolve() in skip:
+        return [], None
     if full.is_file():
         return [(pattern, full)], None
     if full.is_dir():
@@ -257,7 +264,11 @@ def _expand(
         return [], f"{show(pattern, hide=hide)} does not exist{where}"
     root = None if path.is_absolute() else cwd
     names = sorted(glob.glob(str(path), root_dir=root, recursive=True))
-    files = [(name, full) for name in names if (full := Path(root or "/", name)).is_file()]
+    files = [
+        (name, full)
+        for name in names
+        if (full := Path(root or "/", name)).is_file() and full.resolve() not in skip
+    ]
     if not files:
         return [], f"{show(pattern, hide=hide)} matches no file{where}"
     return files, None

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from gate.masking import MIN_SECRET_LENGTH, secret_forms
+from gate.masking import MIN_SECRET_LENGTH, scrub, secret_forms
 
 MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
 MAX_OUTPUT_BYTES = 64 * 1024
@@ -57,9 +57,7 @@ class Runner:
     def scrub(self, text: str) -> str:
         """Replace every known secret (and its encoded forms) by `***`: a second line of
         defence after masking, also applied to the report files."""
-        for form in self._forms:
-            text = text.replace(form, "***")
-        return text
+        return scrub(text, self._forms)
 
     def say(self, line: str) -> None:
         """A plain log line; callers pass untrusted parts through `neutralize`."""
