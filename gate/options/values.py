@@ -38,7 +38,7 @@ _SUFFIXES = {"junit-file": "xml", "json-file": "json", "summary-file": "md"}
 SECRETS = ("api-key", "github-token")
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
-_WHOLE = re.compile(r"[0-9]+")  # ASCII digits only (SPEC §2): `\d` also takes ١٠ and ３
+_WHOLE = re.compile(r"[0-9]+")  # ASCII only (SPEC §2): `\d` takes other scripts' digits
 _PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%?)")
 _ACCOUNT_HELP = "Checkly > Account settings > General"
 

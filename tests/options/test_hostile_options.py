@@ -56,12 +56,12 @@ def test_id_lists_of_only_separators_are_invalid(tmp_path: Path, name: str) -> N
 @pytest.mark.parametrize(
     ("flag", "value"),
     [
-        ("--max-wait-seconds", "١٠"),
-        ("--max-failures", "３"),
-        ("--min-pass-rate", "٩٥"),
-        ("--pr-number", "４２"),
-        ("--timeout", "٩٠s"),
-        ("--timeout", "９０"),
+        ("--max-wait-seconds", "\u0661\u0660"),
+        ("--max-failures", "\uff13"),
+        ("--min-pass-rate", "\u0669\u0665"),
+        ("--pr-number", "\uff14\uff12"),
+        ("--timeout", "\u0669\u0660s"),
+        ("--timeout", "\uff19\uff10"),
     ],
 )
 def test_numbers_are_ascii_digits_only(tmp_path: Path, flag: str, value: str) -> None:
@@ -70,7 +70,7 @@ def test_numbers_are_ascii_digits_only(tmp_path: Path, flag: str, value: str) ->
 
 
 def test_durations_are_ascii_digits_only() -> None:
-    for text in ("٩٠", "１m", "1h٣٠m"):
+    for text in ("\u0669\u0660", "\uff11m", "1h\u0663\u0660m"):
         with pytest.raises(DurationError):
             parse_duration(text)
 
@@ -111,7 +111,7 @@ def test_a_report_named_as_a_template_is_invalid(tmp_path: Path, template: str) 
 
 # -- short secrets ------------------------------------------------------------------------------
 def test_a_short_api_key_does_not_garble_option_names(tmp_path: Path) -> None:
-    """Found by hypothesis: an API key `pr-c` turned `pr-comment: …` into `***omment: …`."""
+    """Found by hypothesis: an API key `pr-c` turned `pr-comment: ...` into `***omment: ...`."""
     env = {"CHECKLY_API_KEY": "pr-c", "CHECKLY_ACCOUNT_ID": ACCOUNT}
     found = problems(["--pr-comment", "sometimes", "--test-session-ids", A], env, tmp_path)
     assert found == ['pr-comment: "sometimes" is not allowed; use always, on-failure or never']
