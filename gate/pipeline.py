@@ -131,13 +131,20 @@ def _write(
     """Every report, then the outputs; those even when a report raises (a comment template
     that drops the marker only at run time). Returns the reports that could not be written."""
     comment_url: str | None = None
+    problems: list[str] = []
     try:
-        comment_url, problems = write_reports(
+        comment_url, written = write_reports(
             report, config, templates=templates, runner=runner, environ=environ, signals=signals
         )
+        problems += written
     finally:
         json_file = str(config.json_file) if config.json_file else None
-        runner.set_outputs(outputs(report, comment_url, json_file))
+        try:
+            runner.set_outputs(outputs(report, comment_url, json_file))
+        except OSError as exc:  # a named report like the others (exit 3), not a bug
+            where = runner.environ.get("GITHUB_OUTPUT")
+            problems.append(f"outputs (GITHUB_OUTPUT) {where}: {exc.strerror or exc}")
+            runner.say(f"Could not write the outputs to {where}: {exc.strerror or exc}")
     return problems
 
 

@@ -163,15 +163,15 @@ class ChecklyClient:
             attempt += 1
             if once:
                 raise Unreachable(last)
+            own_backoff = delay is None
             if delay is None:
                 delay = min(timing.backoff_cap, timing.backoff_base * 2 ** (attempt - 1))
                 delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
-            if last_try:
-                raise Unreachable(last)
-            if self.clock() + delay >= deadline:
-                # the last wait is cut to the time left: one last try at the deadline
-                last_try = True
-                delay = max(deadline - self.clock(), 0.0)
+            left = deadline - self.clock()
+            if last_try or left <= 0 or (delay >= left and not own_backoff):
+                raise Unreachable(last)  # a Retry-After past the deadline is not waited for
+            if delay >= left:  # our back-off is cut to the time left: one last try at the deadline
+                last_try, delay = True, left
             self._sleep(delay)
 
     # -- endpoints -----------------------------------------------------------------------
