@@ -22,6 +22,7 @@ import dataclasses
 import glob
 import json
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -141,19 +142,31 @@ def ids_in_json(document: Any) -> list[SessionRef]:
 
 
 def read_session_file(path: Path) -> list[SessionRef]:
-    """Every session ID in one file (duplicates dropped); raises OSError when it can't be read."""
+    """Every session ID in one file (duplicates dropped); raises OSError when it can't be read.
+
+    A FIFO or character device (`<(cat f)`, /dev/stdin, /dev/null) can be read only once: it
+    is read whole (up to the JSON size bound) and never streamed."""
+    if not path.is_file():
+        with path.open("rb") as handle:
+            raw = handle.read(_MAX_JSON_BYTES)
+        encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+        return _refs_in_text(raw.decode(encoding, errors="replace"))
     encoding = _encoding(path)
     if path.stat().st_size <= _MAX_JSON_BYTES:
-        text = path.read_text(encoding=encoding, errors="replace")
-        if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
-            try:
-                document = json.loads(text.lstrip("\ufeff"))
-            except (ValueError, RecursionError):
-                pass
-            else:
-                return list(unique(ids_in_json(document)))
-        return list(unique(ids_in_text(text)))
+        return _refs_in_text(path.read_text(encoding=encoding, errors="replace"))
     return list(unique(_scan_stream(path, encoding)))
+
+
+def _refs_in_text(text: str) -> list[SessionRef]:
+    """The IDs of a whole file's text: as JSON when it is JSON, else scanned as text."""
+    if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        try:
+            document = json.loads(text.lstrip("\ufeff"))
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return list(unique(ids_in_json(document)))
+    return list(unique(ids_in_text(text)))
 
 
 def show(value: str, limit: int = 80, hide: Sequence[str] = ()) -> str:
@@ -254,7 +267,7 @@ def _expand(
     full = path if path.is_absolute() else cwd / path
     if full.resolve() in skip:
         return [], None
-    if full.is_file():
+    if full.is_file() or _is_stream(full):
         return [(pattern, full)], None
     if full.is_dir():
         shown = show(pattern, hide=hide)
@@ -275,3 +288,12 @@ def _expand(
 
 
 _MAGIC = re.compile(r"[*?[]")
+
+
+def _is_stream(path: Path) -> bool:
+    """A FIFO (`<(cat f)` is /dev/fd/63) or a character device (/dev/null, /dev/stdin)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)
