@@ -15,7 +15,7 @@ from typing import Any
 from gate.model import CheckRun, Outcome, Session
 from gate.reports.fitting import Plan
 from gate.reports.md_filters import OUTCOME_ICONS
-from gate.reports.report import Report
+from gate.reports.report import Report, RunInfo
 from gate.runner.comment_history import HistoryEntry
 from gate.verdict import Verdict
 
@@ -134,7 +134,7 @@ def build_context(
         "warnings": tuple(report.warnings),
         "interrupted": report.interrupted,
         "meta": meta_view(report),
-        "history": tuple(history_view(h) for h in history),
+        "history": tuple(history_view(h, report.run) for h in history),
         "outcomes": OUTCOMES,
         "outcome_icons": dict(OUTCOME_ICONS),
     }
@@ -171,7 +171,7 @@ def _thresholds_view(verdict: Verdict) -> dict[str, Any]:
 
 def meta_view(report: Report) -> dict[str, Any]:
     run = report.run
-    commit_url = (
+    commit_url = run.commit_url or (
         f"{run.server_url}/{run.repository}/commit/{run.sha}"
         if run.server_url and run.repository and run.sha
         else None
@@ -195,7 +195,10 @@ def meta_view(report: Report) -> dict[str, Any]:
     }
 
 
-def history_view(entry: HistoryEntry) -> dict[str, Any]:
+def history_view(entry: HistoryEntry, run: RunInfo | None = None) -> dict[str, Any]:
+    """One earlier run of the PR comment's history: its commit linked as a commit (on the
+    server of this run), its time and result linked to its workflow run."""
+    server, repo = (run.server_url, run.repository) if run else (None, None)
     return {
         "time": entry.time,
         "result": entry.result,
@@ -204,6 +207,9 @@ def history_view(entry: HistoryEntry) -> dict[str, Any]:
         "failing": entry.failing,
         "commit": entry.commit,
         "short_commit": entry.commit[:7] if entry.commit else None,
+        "commit_url": f"{server}/{repo}/commit/{entry.commit}"
+        if server and repo and entry.commit
+        else None,
         "run_url": entry.run_url,
     }
 
