@@ -17,6 +17,7 @@ from gate.checkly.waiting import Progress, WaitResult, wait_all
 from gate.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
 from gate.model import Session
 from gate.options.config import Config
+from gate.options.durations import format_duration
 from gate.publish import redact, write_reports
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
@@ -61,11 +62,7 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        count = len(config.sessions)
-        runner.say(
-            f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
-            f"(timeout {config.timeout_s:g}s) at {config.api_url}"
-        )
+        runner.say(waiting_line(config))
         warm: list[Templates] = []
         waited = wait_all(
             client,
@@ -117,6 +114,15 @@ def run(
     finally:
         if own_signals:
             signals.restore()
+
+
+def waiting_line(config: Config) -> str:
+    """`Waiting for 2 Checkly sessions (timeout 6h) at …`: the timeout as people write it."""
+    count = len(config.sessions)
+    return (
+        f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
+        f"(timeout {format_duration(config.timeout_s)}) at {config.api_url}"
+    )
 
 
 def _write(

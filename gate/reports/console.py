@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from gate.model import CheckRun, Outcome, Session
 from gate.reports.report import Report
 from gate.runner.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
-from gate.verdict import is_failing, needs_explaining
+from gate.verdict import hides_red_session, is_failing, needs_explaining
 
 LABEL = {
     Outcome.PASSED: "PASSED",
@@ -59,6 +59,13 @@ def print_report(report: Report, runner: Runner) -> None:
     hidden = 0
     for session in report.sessions:
         runner.say(session_line(session, report))
+        if hides_red_session(session, verdict.thresholds):
+            status = (session.status or session.outcome.value).upper()
+            runner.say(
+                neutralize(
+                    f"    {LABEL[session.outcome]:<10} session reported {status}, no run failed"
+                )
+            )
         for run in session.runs:
             if run.outcome is Outcome.PASSED or (
                 run.stands_for_session and len(session.runs) == 1 and not run.reason

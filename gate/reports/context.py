@@ -13,11 +13,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from gate.model import CheckRun, Outcome, Session
-from gate.reports.fitting import Plan
+from gate.reports.fitting import Plan, share_quotas
 from gate.reports.md_filters import OUTCOME_ICONS
 from gate.reports.report import Report, RunInfo
 from gate.runner.comment_history import HistoryEntry
-from gate.verdict import Verdict
+from gate.verdict import Thresholds, Verdict, hides_red_session
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 
@@ -74,6 +74,7 @@ class SessionView:
     collapsed_count: int
     cut_count: int
     compact: bool
+    red_without_failing_run: bool  # counts as one failing run (SPEC §4: never hide a red session)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -100,10 +101,16 @@ def build_context(
     fail_on = {o.value for o in report.verdict.thresholds.fail_on}
     all_runs = [[_run_view(s, r, fail_on) for r in s.runs] for s in report.sessions]
     problems = [[r for r in runs if r.outcome != "passed"] for runs in all_runs]
-    quotas = _quotas([len(p) for p in problems], plan.keep_failing)
+    quotas = share_quotas([len(p) for p in problems], plan.keep_failing)
     sessions = tuple(
         _session_view(
-            s, runs=runs, kept=probs[:quota], cut=len(probs) - quota, plan=plan, fail_on=fail_on
+            s,
+            runs=runs,
+            kept=probs[:quota],
+            cut=len(probs) - quota,
+            plan=plan,
+            fail_on=fail_on,
+            thresholds=report.verdict.thresholds,
         )
         for s, runs, probs, quota in zip(report.sessions, all_runs, problems, quotas, strict=True)
     )
@@ -129,6 +136,7 @@ def build_context(
             for (k, i, _), rs in groups.items()
         ),
         "ungrouped_failing_runs": tuple(r for r in shown if not r.error_group),
+        "red_sessions": tuple(s for s in sessions if s.red_without_failing_run),
         "collapsed": plan.collapse_passed_runs or plan.compact_sessions != "none",
         "cut_note": _cut_note(cut, report_kind),
         "warnings": tuple(report.warnings),
@@ -222,7 +230,8 @@ def _group_key(run: RunView) -> tuple[str, str | None, str]:
 
 
 def _run_view(session: Session, run: CheckRun, fail_on: set[str]) -> RunView:
-    time_s = run.response_time_ms / 1000 if run.response_time_ms is not None else run.duration_s
+    # 0 is no measurement (a request that never got an answer): shown as a dash, not `0 ms`
+    time_s = run.response_time_ms / 1000 if run.response_time_ms else (run.duration_s or None)
     return RunView(
         result_id=run.result_id,
         name=run.name,
@@ -256,6 +265,7 @@ def _session_view(
     cut: int,
     plan: Plan,
     fail_on: set[str],
+    thresholds: Thresholds,
 ) -> SessionView:
     counts = {o: 0 for o in OUTCOMES}
     for run in runs:
@@ -290,29 +300,8 @@ def _session_view(
         collapsed_count=len(runs) - (0 if compact else len(shown)) - cut,
         cut_count=cut,
         compact=compact,
+        red_without_failing_run=hides_red_session(session, thresholds),
     )
-
-
-def _quotas(counts: list[int], keep: int | None) -> list[int]:
-    """Share `keep` shown runs fairly between sessions: each gets up to the same level, and
-    what is left over goes one by one to the first sessions that have more."""
-    if keep is None or keep >= sum(counts):
-        return list(counts)
-    keep = max(keep, 0)
-    level, low, high = 0, 0, max(counts, default=0)
-    while low <= high:  # the highest level whose total fits
-        middle = (low + high) // 2
-        if sum(min(c, middle) for c in counts) <= keep:
-            level, low = middle, middle + 1
-        else:
-            high = middle - 1
-    quotas = [min(c, level) for c in counts]
-    left = keep - sum(quotas)
-    for index, count in enumerate(counts):
-        if left and count > quotas[index]:
-            quotas[index] += 1
-            left -= 1
-    return quotas
 
 
 def _cut_note(cut: int, report_kind: str) -> str | None:

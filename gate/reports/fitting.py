@@ -125,3 +125,25 @@ def hard_cut(text: str, size: Callable[[str], int], limit: int) -> str:
         cut = cut[: max(int(len(cut) * room / max(size(cut), 1)) - 1, 0)]
     cut = cut[: cut.rfind("\n") + 1] if "\n" in cut else cut
     return cut + note
+
+
+def share_quotas(counts: list[int], keep: int | None) -> list[int]:
+    """Share `keep` shown runs fairly between sessions: each gets up to the same level, and
+    what is left over goes one by one to the first sessions that have more."""
+    if keep is None or keep >= sum(counts):
+        return list(counts)
+    keep = max(keep, 0)
+    level, low, high = 0, 0, max(counts, default=0)
+    while low <= high:  # the highest level whose total fits
+        middle = (low + high) // 2
+        if sum(min(c, middle) for c in counts) <= keep:
+            level, low = middle, middle + 1
+        else:
+            high = middle - 1
+    quotas = [min(c, level) for c in counts]
+    left = keep - sum(quotas)
+    for index, count in enumerate(counts):
+        if left and count > quotas[index]:
+            quotas[index] += 1
+            left -= 1
+    return quotas

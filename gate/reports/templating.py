@@ -30,7 +30,7 @@ from gate.errors import TemplateMissingMarker, TemplateProblem
 from gate.model import CheckRun, Outcome, Session, SessionKind
 from gate.reports.context import GroupView, RunView, SessionView, build_context
 from gate.reports.fitting import Layout, Plan, fit
-from gate.reports.md_filters import FILTERS
+from gate.reports.md_filters import FILTERS, summary_filters
 from gate.reports.report import Report, RunInfo
 from gate.reports.template_checks import ONLY_BASE, check_names
 from gate.runner.comment_history import HistoryEntry
@@ -121,7 +121,7 @@ def make_environment(kind: str, custom: str | None = None, custom_path: str = "c
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(FILTERS)
+    env.filters.update(FILTERS if kind == "comment" else summary_filters())
     return env
 
 
