@@ -20,6 +20,16 @@ LABEL = {
     Outcome.ERROR: "ERROR",
 }
 MAX_FAILING_LINES = 200
+GROUP_PASSED_AT = 20  # more sessions than this: the passed ones share one line
+
+
+def _nothing_to_say(session: Session) -> bool:
+    """A passed session whose every run passed, with no note: one of many, grouped."""
+    return (
+        session.outcome is Outcome.PASSED
+        and not session.note
+        and all(run.outcome is Outcome.PASSED for run in session.runs)
+    )
 
 
 def _run_where(run: CheckRun) -> str:
@@ -48,6 +58,17 @@ def run_line(run: CheckRun) -> str:
     return neutralize(f'    {LABEL[run.outcome]:<10} "{run.name}"{_run_where(run)}{reason}{link}')
 
 
+def _to_explain(session: Session, report: Report) -> list[CheckRun]:
+    """The session's runs that get a line of their own: failing, degraded, or with a reason."""
+    return [
+        run
+        for run in session.runs
+        if run.outcome is not Outcome.PASSED
+        and not (run.stands_for_session and len(session.runs) == 1 and not run.reason)
+        and needs_explaining(run, report.verdict.thresholds)
+    ]
+
+
 def print_report(report: Report, runner: Runner) -> None:
     """Sessions in the order given, each followed by its failing (and degraded) runs."""
     verdict = report.verdict
@@ -57,7 +78,12 @@ def print_report(report: Report, runner: Runner) -> None:
     )
     shown = 0
     hidden = 0
+    quiet = [s for s in report.sessions if _nothing_to_say(s)]
+    quiet_ids = {id(s) for s in quiet}
+    grouped = len(report.sessions) > GROUP_PASSED_AT and len(quiet) > 1
     for session in report.sessions:
+        if grouped and id(session) in quiet_ids:
+            continue
         runner.say(session_line(session, report))
         if hides_red_session(session, verdict.thresholds):
             status = (session.status or session.outcome.value).upper()
@@ -66,13 +92,7 @@ def print_report(report: Report, runner: Runner) -> None:
                     f"    {LABEL[session.outcome]:<10} session reported {status}, no run failed"
                 )
             )
-        for run in session.runs:
-            if run.outcome is Outcome.PASSED or (
-                run.stands_for_session and len(session.runs) == 1 and not run.reason
-            ):
-                continue
-            if not needs_explaining(run, verdict.thresholds):
-                continue
+        for run in _to_explain(session, report):
             if shown < MAX_FAILING_LINES:
                 runner.say(run_line(run))
                 shown += 1
@@ -80,6 +100,12 @@ def print_report(report: Report, runner: Runner) -> None:
                 hidden += 1
     if hidden:
         runner.say(f"    ... and {hidden} more failing runs: see the reports")
+    if grouped:
+        runs = sum(len(s.runs) for s in quiet)
+        runner.say(
+            f"{LABEL[Outcome.PASSED]:<10} {len(quiet)} passed sessions ({runs} check runs, every "
+            "one passed): listed in the reports"
+        )
     for warning in report.warnings:
         runner.say(neutralize(f"note: {warning}"))
     if report.no_verdict_reason:

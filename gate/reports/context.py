@@ -20,6 +20,7 @@ from gate.runner.comment_history import HistoryEntry
 from gate.verdict import Thresholds, Verdict, hides_red_session
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
+HANDFUL = 5  # more sessions than this: failing first, the per-session tables beyond it collapsed
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -128,6 +129,8 @@ def build_context(
         "verdict": verdict_view(report),
         "thresholds": _thresholds_view(report.verdict),
         "sessions": sessions,
+        "ordered_sessions": _failing_first(sessions) if len(sessions) > HANDFUL else sessions,
+        "detail_limit": HANDFUL,
         "failing_runs": tuple(shown),
         "failing_total": total_problems,
         "failing_cut": cut,
@@ -146,6 +149,18 @@ def build_context(
         "outcomes": OUTCOMES,
         "outcome_icons": dict(OUTCOME_ICONS),
     }
+
+
+def _failing_first(sessions: Sequence[SessionView]) -> tuple[SessionView, ...]:
+    """Sessions with failing runs (or failing themselves) first, then the other non-passed ones,
+    then the passed; each group in the order given."""
+
+    def concern(session: SessionView) -> int:
+        if session.failing or session.failing_count:
+            return 0
+        return 1 if session.outcome != "passed" else 2
+
+    return tuple(sorted(sessions, key=concern))
 
 
 def verdict_view(report: Report) -> dict[str, Any]:

@@ -16,6 +16,7 @@ messages, links) is untrusted: a check named `<img src=x onerror=alert(1)>`, `| 
 from __future__ import annotations
 
 import functools
+import html
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -91,6 +92,12 @@ def md_cell(value: Any, limit: int = MAX_INLINE, *, refs: bool = True) -> str:
     """Untrusted text for one cell of a GFM table; a missing value becomes a dash."""
     text = md_text(value, limit, refs=refs)
     return text if text else DASH
+
+
+def html_text(value: Any, limit: int = MAX_INLINE) -> str:
+    """Untrusted text inside raw HTML (a `<details>` summary, where Markdown is not read): one
+    line, `& < > "` as entities."""
+    return html.escape(clean_line("" if value is None else str(value), limit), quote=True)
 
 
 def md_code(value: Any, limit: int = MAX_INLINE, *, cell: bool = False) -> str:
@@ -204,6 +211,7 @@ FILTERS = {
     "md_text": md_text,
     "md_cell": md_cell,
     "md_code": md_code,
+    "html_text": html_text,
     "md_url": md_url,
     "md_link": md_link,
     "outcome_icon": outcome_icon,

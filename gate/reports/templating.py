@@ -41,7 +41,7 @@ COMMENT_LIMIT_CHARS = 60_000
 SAMPLE_MARKER = "<!-- checkly-gate:sample -->"
 MAX_PRODUCT = 1_000_000  # longest string or list a template may build with `*`
 SUMMARY_LAYOUT = Layout(
-    per_session=400, per_compact_session=80, passed_runs=1, other_runs=2, run_overhead=50
+    per_session=550, per_compact_session=100, passed_runs=1, other_runs=2, run_overhead=50
 )
 COMMENT_LAYOUT = Layout(
     per_session=60, per_compact_session=0, passed_runs=0, other_runs=1, run_overhead=30
