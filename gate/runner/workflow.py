@@ -118,10 +118,12 @@ class Runner:
             self._plain(level, message)
 
     def _plain(self, level: str, message: str) -> None:
-        """Outside GitHub: `level: first line`, further lines indented, each neutralized;
+        """Outside GitHub: `level: first line`, further lines indented (unless they already
+        are: a list of problems keeps its `  - `), each neutralized;
         errors and warnings on stderr too (`checkly-gate … > log` must not hide them)."""
         lines = message.splitlines() or [""]
-        text = [f"{level}: {neutralize(lines[0])}", *(f"  {neutralize(x)}" for x in lines[1:])]
+        rest = [neutralize(x) if x.startswith(" ") else f"  {neutralize(x)}" for x in lines[1:]]
+        text = [f"{level}: {neutralize(lines[0])}", *rest]  # an indented line keeps its own
         for line in text:
             self.say(line)
         if level in ("error", "warning"):
