@@ -273,6 +273,15 @@ def _expand(
         shown = show(pattern, hide=hide)
         return [], f"{shown} is a directory; give a file, or a glob such as reports/*.json"
     where = "" if path.is_absolute() else f" (looked in {cwd})"
+    if full.exists():  # neither a file, a folder, a pipe nor a character device
+        kind = (
+            "a socket"
+            if full.is_socket()
+            else "a block device"
+            if full.is_block_device()
+            else "no file"
+        )
+        return [], f"{show(pattern, hide=hide)} is {kind}, not a file to read session IDs from"
     if not _MAGIC.search(pattern):
         return [], f"{show(pattern, hide=hide)} does not exist{where}"
     root = None if path.is_absolute() else cwd

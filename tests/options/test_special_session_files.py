@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -61,3 +62,15 @@ def test_process_substitution_in_bash(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == A
+
+
+def test_a_socket_says_what_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "s.sock"
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(path))
+        with pytest.raises(InvalidOptions) as caught:
+            load_config(["--session-files", str(path)], BASE, cwd=tmp_path)
+    assert any(
+        p == f'session-files: "{path}" is a socket, not a file to read session IDs from'
+        for p in caught.value.problems
+    ), caught.value.problems
