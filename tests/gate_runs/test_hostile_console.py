@@ -151,13 +151,23 @@ def test_outside_github_errors_go_to_stderr_too_and_no_word_about_pr_comments(
     assert b'fail-on: "," holds only separators' in done.stderr
 
 
-def test_outside_github_a_named_pr_still_gets_its_notice(tmp_path: Path) -> None:
+def test_outside_github_main_sends_errors_to_err_too() -> None:
     out, err = io.StringIO(), io.StringIO()
     env = {"CHECKLY_API_KEY": "cu_3f9a8b7c6d5e4f30a1b2c3d4e5f60718"}
     code = main(["--fail-on", ","], env, out=out, err=err)
     assert code == 2
     assert err.getvalue().startswith("error: ")
     assert err.getvalue() in out.getvalue()
+
+
+def test_outside_github_a_named_pr_still_gets_its_notice(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    sim, session_id = start(simulator, failing=False)
+    out = io.StringIO()
+    code = main([*args_for(sim, session_id, tmp_path)[3:], "--pr-number", "7"], {}, out=out)
+    assert code == 0
+    assert "No PR comment: " in out.getvalue()  # asked for, so it says why there is none
 
 
 # -- item 9 ---------------------------------------------------------------------------------------
