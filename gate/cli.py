@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Mapping, Sequence
@@ -33,19 +34,24 @@ def main(
     environ: Mapping[str, str] | None = None,
     out: TextIO | None = None,
     *,
+    err: TextIO | None = None,
     timing: Timing = DEFAULT_TIMING,
 ) -> int:
-    """Run the gate; return the exit code (SPEC §6). `timing`: the Checkly client's timeouts."""
+    """Run the gate; return the exit code (SPEC §6). `timing`: the Checkly client's timeouts.
+
+    `out` is the console (default stdout, which may be closed: None); `err` gets the errors
+    and warnings again outside GitHub (default stderr when `out` is stdout, else none)."""
     args = list(sys.argv[1:] if argv is None else argv)
     env = dict(os.environ if environ is None else environ)
-    stream = out or sys.stdout
+    stream = out if out is not None else sys.stdout
+    errors = err if err is not None else (sys.stderr if out is None else None)
     if args and args[0] == "demo":
         from gate.demo import run_demo  # noqa: PLC0415 - the simulator is only for the demo
 
-        return run_demo(args[1:], stream)
+        return run_demo(args[1:], stream if stream is not None else io.StringIO())
     signals = Signals()
     signals.install()  # first: a cancelled run still writes its reports
-    runner = Runner(env, stream)
+    runner = Runner(env, stream, errors)
     runner.mask([*(env[name] for name in SECRET_ENV if env.get(name)), *flag_secrets(args)])
     try:
         config = load_config(args, env, cwd=Path.cwd())

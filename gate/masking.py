@@ -7,11 +7,17 @@ messages) and the runner (`::add-mask::`).
 from __future__ import annotations
 
 import base64
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from urllib.parse import quote
 
 # Shorter values are not secrets worth hiding: masking `u` would garble every message.
 MIN_SECRET_LENGTH = 4
+# A shorter secret (or form) is hidden only where it stands as a word of its own: a key `pr-c`
+# must not turn the option name `pr-comment` into `***omment`. Real keys and tokens are longer
+# (a Checkly key is 35 characters) and are hidden wherever they appear, inside words too.
+WORD_SAFE_LENGTH = 16
+_WORD = "A-Za-z0-9_"
 
 
 def secret_forms(secret: str) -> list[str]:
@@ -33,3 +39,15 @@ def _base64_inside(raw: bytes, shift: int, encode: Callable[[bytes], bytes]) -> 
     group of a longer string (the runner masks these three alignments too)."""
     text = encode(bytes(shift) + raw).decode()
     return text[(8 * shift + 5) // 6 : 8 * (shift + len(raw)) // 6]
+
+
+def scrub(text: str, secrets: Iterable[str]) -> str:
+    """`text` with every secret replaced by `***` (longest first): a secret of
+    WORD_SAFE_LENGTH characters or more wherever it appears, a shorter one only where it is not
+    part of a longer word (so option names and other words in a message stay readable)."""
+    for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
+        if len(secret) >= WORD_SAFE_LENGTH:
+            text = text.replace(secret, "***")
+        elif secret in text:
+            text = re.sub(rf"(?<![{_WORD}]){re.escape(secret)}(?![{_WORD}])", "***", text)
+    return text

@@ -17,6 +17,7 @@ from gate.checkly.waiting import Progress, WaitResult, wait_all
 from gate.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
 from gate.model import Session
 from gate.options.config import Config
+from gate.options.durations import format_duration
 from gate.publish import redact, write_reports
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
@@ -61,11 +62,7 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        count = len(config.sessions)
-        runner.say(
-            f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
-            f"(timeout {config.timeout_s:g}s) at {config.api_url}"
-        )
+        runner.say(waiting_line(config))
         warm: list[Templates] = []
         waited = wait_all(
             client,
@@ -121,6 +118,15 @@ def run(
             signals.restore()
 
 
+def waiting_line(config: Config) -> str:
+    """`Waiting for 2 Checkly sessions (timeout 6h) at …`: the timeout as people write it."""
+    count = len(config.sessions)
+    return (
+        f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
+        f"(timeout {format_duration(config.timeout_s)}) at {config.api_url}"
+    )
+
+
 def _write(
     report: Report,
     config: Config,
@@ -133,13 +139,20 @@ def _write(
     """Every report, then the outputs; those even when a report raises (a comment template
     that drops the marker only at run time). Returns the reports that could not be written."""
     comment_url: str | None = None
+    problems: list[str] = []
     try:
-        comment_url, problems = write_reports(
+        comment_url, written = write_reports(
             report, config, templates=templates, runner=runner, environ=environ, signals=signals
         )
+        problems += written
     finally:
         json_file = str(config.json_file) if config.json_file else None
-        runner.set_outputs(outputs(report, comment_url, json_file))
+        try:
+            runner.set_outputs(outputs(report, comment_url, json_file))
+        except OSError as exc:  # a named report like the others (exit 3), not a bug
+            where = runner.environ.get("GITHUB_OUTPUT")
+            problems.append(f"outputs (GITHUB_OUTPUT) {where}: {exc.strerror or exc}")
+            runner.say(f"Could not write the outputs to {where}: {exc.strerror or exc}")
     return problems
 
 

@@ -90,12 +90,18 @@ def write_reports(
             runner.say(f"Could not write the {what} to {path}: {exc.strerror or exc}")
         else:
             runner.say(f"Wrote the {what}: {path}")
-    if signals() or config.pr_comment == "never":
+    if signals() or config.pr_comment == "never" or not _comment_wanted(config, runner, environ):
         return None, problems
     finished, url = signals.run(lambda: _comment(report, config, templates, runner, environ))
     if not finished:
         runner.say("Interrupted while writing the PR comment; it may not be up to date.")
     return url, problems
+
+
+def _comment_wanted(config: Config, runner: Runner, environ: Mapping[str, str]) -> bool:
+    """Outside GitHub, with no PR named (`pr-number`) and no GitHub event: no comment, and no
+    word about one (SPEC §5: a run in another CI system is not told what it cannot have)."""
+    return runner.github or config.pr_number is not None or bool(environ.get("GITHUB_EVENT_NAME"))
 
 
 def _comment(

@@ -88,9 +88,14 @@ def is_failing(outcome: Outcome, thresholds: Thresholds) -> bool:
     return outcome in thresholds.fail_on
 
 
+ALWAYS_EXPLAINED = frozenset({Outcome.FAILED, Outcome.TIMED_OUT, Outcome.ERROR, Outcome.DEGRADED})
+
+
 def needs_explaining(run: CheckRun, thresholds: Thresholds) -> bool:
-    """Failing runs (by fail-on) and degraded ones get a reason; passed runs never do."""
-    return run.outcome in thresholds.fail_on or run.outcome is Outcome.DEGRADED
+    """Failing runs (by fail-on), and failed, timed-out, errored and degraded ones whatever
+    fail-on says (`fail-on: none` reports without failing, it still says why), get a reason;
+    passed runs never do."""
+    return run.outcome in thresholds.fail_on or run.outcome in ALWAYS_EXPLAINED
 
 
 def hides_red_session(session: Session, thresholds: Thresholds) -> bool:

@@ -78,8 +78,8 @@ def check_wheel(wheel: Path, version: str) -> list[str]:
     problems += [f"wheel has {n}, which is not in gate/" for n in sorted(package - expected)]
     if f"{info}/licenses/LICENSE" not in names:
         problems.append("wheel lacks the LICENSE file (dist-info/licenses/LICENSE)")
-    if "checkly-gate = gate.cli:main" not in entry_points:
-        problems.append("wheel has no `checkly-gate = gate.cli:main` console script")
+    if "checkly-gate = gate.launch:main" not in entry_points:
+        problems.append("wheel has no `checkly-gate = gate.launch:main` console script")
     problems += check_metadata(meta, version, "wheel")
     return problems
 

@@ -140,11 +140,12 @@ class ChecklyClient:
         Returns the JSON body, or None for a long-poll 408 ("still running").
         """
         attempt = 0
+        last_try = False
         while True:
             if self.cancel.is_set():
                 raise Unreachable("cancelled")
             route_wait = route_limiter.delay() if route_limiter is not None else 0.0
-            if self.clock() + route_wait >= deadline:
+            if route_wait > 0 and self.clock() + route_wait >= deadline:  # the last try is at it
                 raise Unreachable("over this route's rate budget before the deadline")
             self._sleep(route_wait)
             self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
@@ -169,11 +170,15 @@ class ChecklyClient:
             attempt += 1
             if once:
                 raise Unreachable(last)
+            own_backoff = delay is None
             if delay is None:
                 delay = min(timing.backoff_cap, timing.backoff_base * 2 ** (attempt - 1))
                 delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
-            if self.clock() + delay >= deadline:
-                raise Unreachable(last)
+            left = deadline - self.clock()
+            if last_try or left <= 0 or (delay >= left and not own_backoff):
+                raise Unreachable(last)  # a Retry-After past the deadline is not waited for
+            if delay >= left:  # our back-off is cut to the time left: one last try at the deadline
+                last_try, delay = True, left
             self._sleep(delay)
 
     # -- endpoints -----------------------------------------------------------------------

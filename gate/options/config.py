@@ -20,6 +20,7 @@ from pathlib import Path
 
 from gate import __version__
 from gate.errors import InvalidOptions
+from gate.masking import scrub
 from gate.options.session_ids import SessionRef
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 from gate.verdict import DEFAULT_FAIL_ON, Thresholds
@@ -253,7 +254,6 @@ def _pick(flags: Mapping[str, str | None], environ: Mapping[str, str]) -> dict[s
 
 
 def _scrub(message: str, secrets: Sequence[str]) -> str:
-    """No secret survives in a message, even one typed into the wrong option."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        message = message.replace(secret, "***")
-    return message
+    """No secret survives in a message, even one typed into the wrong option (a short one is
+    hidden where it stands alone, not inside option names: see `gate.masking.scrub`)."""
+    return scrub(message, secrets)

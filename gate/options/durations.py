@@ -15,7 +15,9 @@ from __future__ import annotations
 import math
 import re
 
-_NUMBER = r"\d+(?:\.\d+)?"
+_NUMBER = (
+    r"[0-9]+(?:\.[0-9]+)?"  # ASCII digits only: `\d` also takes Arabic-Indic and full-width digits
+)
 _PLAIN = re.compile(rf"({_NUMBER})")
 _UNITS = re.compile(
     rf"(?:(?P<h>{_NUMBER})\s*h)?\s*(?:(?P<m>{_NUMBER})\s*m)?\s*(?:(?P<s>{_NUMBER})\s*s)?",

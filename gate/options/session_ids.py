@@ -22,6 +22,7 @@ import dataclasses
 import glob
 import json
 import re
+import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,8 @@ def parse_id_list(
     """
     refs: list[SessionRef] = []
     problems: list[str] = []
+    if text.strip() and not _SPLIT.sub("", text):  # "," is an error, not an empty list
+        return [], [f"{show(text, hide=hide)} holds only separators; {ALLOWED_IDS}"]
     for raw in _SPLIT.split(text):
         token = raw.strip(_EDGES)
         if not token:
@@ -139,26 +142,38 @@ def ids_in_json(document: Any) -> list[SessionRef]:
 
 
 def read_session_file(path: Path) -> list[SessionRef]:
-    """Every session ID in one file (duplicates dropped); raises OSError when it can't be read."""
+    """Every session ID in one file (duplicates dropped); raises OSError when it can't be read.
+
+    A FIFO or character device (`<(cat f)`, /dev/stdin, /dev/null) can be read only once: it
+    is read whole (up to the JSON size bound) and never streamed."""
+    if not path.is_file():
+        with path.open("rb") as handle:
+            raw = handle.read(_MAX_JSON_BYTES)
+        encoding = "utf-16" if raw[:2] in (b"\xff\xfe", b"\xfe\xff") else "utf-8"
+        return _refs_in_text(raw.decode(encoding, errors="replace"))
     encoding = _encoding(path)
     if path.stat().st_size <= _MAX_JSON_BYTES:
-        text = path.read_text(encoding=encoding, errors="replace")
-        if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
-            try:
-                document = json.loads(text.lstrip("\ufeff"))
-            except (ValueError, RecursionError):
-                pass
-            else:
-                return list(unique(ids_in_json(document)))
-        return list(unique(ids_in_text(text)))
+        return _refs_in_text(path.read_text(encoding=encoding, errors="replace"))
     return list(unique(_scan_stream(path, encoding)))
+
+
+def _refs_in_text(text: str) -> list[SessionRef]:
+    """The IDs of a whole file's text: as JSON when it is JSON, else scanned as text."""
+    if text.lstrip("\ufeff \t\r\n")[:1] in ("{", "["):
+        try:
+            document = json.loads(text.lstrip("\ufeff"))
+        except (ValueError, RecursionError):
+            pass
+        else:
+            return list(unique(ids_in_json(document)))
+    return list(unique(ids_in_text(text)))
 
 
 def show(value: str, limit: int = 80, hide: Sequence[str] = ()) -> str:
     """A value quoted for a message: the secrets in `hide` and secret-looking parts replaced by
     ***, then cut to `limit` (so a cut can never leave part of a secret) and escaped."""
     for secret in sorted(hide, key=len, reverse=True):
-        if secret:
+        if secret:  # inside words too: a value is the user's text, not a message's words
             value = value.replace(secret, "***")
     text = _SECRET_LIKE.sub("***", value)
     if len(text) > limit:
@@ -214,17 +229,20 @@ def _encoding(path: Path) -> str:
 
 
 def refs_from_files(
-    patterns: str, cwd: Path, hide: Sequence[str] = ()
+    patterns: str, cwd: Path, hide: Sequence[str] = (), *, skip: frozenset[Path] = frozenset()
 ) -> tuple[list[SessionRef], list[str]]:
     """Sessions in the files named by `patterns` (one path or glob per line, `#` comments),
-    and one problem (without the option name) per pattern or file that yields none."""
+    and one problem (without the option name) per pattern or file that yields none.
+
+    Files in `skip` (resolved paths: the run's own reports) are never read: a glob passes over
+    them, and a path naming one is the caller's problem to report."""
     refs: list[SessionRef] = []
     problems: list[str] = []
     for line in patterns.splitlines():
         pattern = line.strip()
         if not pattern or pattern.startswith("#"):
             continue
-        files, problem = _expand(pattern, cwd, hide)
+        files, problem = _expand(pattern, cwd, hide, skip)
         if problem:
             problems.append(problem)
         for shown, path in files:
@@ -242,25 +260,49 @@ def refs_from_files(
 
 
 def _expand(
-    pattern: str, cwd: Path, hide: Sequence[str]
+    pattern: str, cwd: Path, hide: Sequence[str], skip: frozenset[Path] = frozenset()
 ) -> tuple[list[tuple[str, Path]], str | None]:
     """(shown name, path) of the files a pattern names, or a problem."""
     path = Path(pattern).expanduser()
     full = path if path.is_absolute() else cwd / path
-    if full.is_file():
+    if full.resolve() in skip:
+        return [], None
+    if full.is_file() or _is_stream(full):
         return [(pattern, full)], None
     if full.is_dir():
         shown = show(pattern, hide=hide)
         return [], f"{shown} is a directory; give a file, or a glob such as reports/*.json"
     where = "" if path.is_absolute() else f" (looked in {cwd})"
+    if full.exists():  # neither a file, a folder, a pipe nor a character device
+        kind = (
+            "a socket"
+            if full.is_socket()
+            else "a block device"
+            if full.is_block_device()
+            else "no file"
+        )
+        return [], f"{show(pattern, hide=hide)} is {kind}, not a file to read session IDs from"
     if not _MAGIC.search(pattern):
         return [], f"{show(pattern, hide=hide)} does not exist{where}"
     root = None if path.is_absolute() else cwd
     names = sorted(glob.glob(str(path), root_dir=root, recursive=True))
-    files = [(name, full) for name in names if (full := Path(root or "/", name)).is_file()]
+    files = [
+        (name, full)
+        for name in names
+        if (full := Path(root or "/", name)).is_file() and full.resolve() not in skip
+    ]
     if not files:
         return [], f"{show(pattern, hide=hide)} matches no file{where}"
     return files, None
 
 
 _MAGIC = re.compile(r"[*?[]")
+
+
+def _is_stream(path: Path) -> bool:
+    """A FIFO (`<(cat f)` is /dev/fd/63) or a character device (/dev/null, /dev/stdin)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)

@@ -38,8 +38,8 @@ _SUFFIXES = {"junit-file": "xml", "json-file": "json", "summary-file": "md"}
 SECRETS = ("api-key", "github-token")
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
-_WHOLE = re.compile(r"\d+")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%?)")
+_WHOLE = re.compile(r"[0-9]+")  # ASCII only (SPEC §2): `\d` takes other scripts' digits
+_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%?)")
 _ACCOUNT_HELP = "Checkly > Account settings > General"
 
 
@@ -50,6 +50,7 @@ class ValueReader:
         self.values = values
         self.cwd = cwd
         self.problems: list[tuple[str, str]] = []
+        self.reports: dict[Path, str] = {}  # resolved report path -> its option (see outputs)
 
     @property
     def secret_values(self) -> list[str]:
@@ -138,8 +139,11 @@ class ValueReader:
             refs += found
             for message in problems:
                 self.problem(name, f"{name}: {message}")
+        files = self.values.get("session-files", "")
+        for line in files.splitlines():
+            self._not_a_report(line.strip(), "a session file")
         found, problems = refs_from_files(
-            self.values.get("session-files", ""), self.cwd, self.secret_values
+            files, self.cwd, self.secret_values, skip=frozenset(self.reports)
         )
         refs += found
         for message in problems:
@@ -209,6 +213,9 @@ class ValueReader:
             return DEFAULT_FAIL_ON
         names = [n.lower().replace("_", "-") for n in re.split(r"[,\s]+", value) if n]
         allowed = f"use a list of {', '.join(FAIL_ON_NAMES)}, or none alone"
+        if not names:  # "," is an error, never "fail on nothing" (SPEC §2)
+            self.bad("fail-on", value, f"holds only separators; {allowed}")
+            return DEFAULT_FAIL_ON
         if "none" in names:
             if len(set(names)) > 1:
                 self.bad("fail-on", value, f"mixes none with outcomes; {allowed}")
@@ -279,6 +286,7 @@ class ValueReader:
         if value is None:
             return None
         path = self.cwd / Path(value).expanduser()
+        self._not_a_report(value, f"the {name}")
         if not path.exists():
             self.bad(name, value, f"does not exist (looked in {self.cwd})")
         elif not path.is_file():
@@ -304,4 +312,18 @@ class ValueReader:
                     name, value, f"is the same file as {seen[where]}; give each report its own"
                 )
             seen.setdefault(where, name)
+        self.reports = {where: name for where, name in seen.items()}
         return paths
+
+    def _not_a_report(self, value: str, what: str) -> None:
+        """Every report is an output, never an input (SPEC §5): a report path that is also
+        read (`what`: a session file, a template) is a problem of that report's option."""
+        if not value or value.startswith("#"):
+            return
+        name = self.reports.get((self.cwd / Path(value).expanduser()).resolve())
+        if name:
+            self.bad(
+                name,
+                self.values[name],
+                f"is also {what}; a report is written, never read: give it a path of its own",
+            )

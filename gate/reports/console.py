@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from gate.model import CheckRun, Outcome, Session
 from gate.reports.report import Report
 from gate.runner.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
-from gate.verdict import NOT_COUNTED, is_failing, needs_explaining, not_counted
+from gate.verdict import NOT_COUNTED, hides_red_session, is_failing, needs_explaining, not_counted
 
 LABEL = {
     Outcome.PASSED: "PASSED",
@@ -20,6 +20,16 @@ LABEL = {
     Outcome.ERROR: "ERROR",
 }
 MAX_FAILING_LINES = 200
+GROUP_PASSED_AT = 20  # more sessions than this: the passed ones share one line
+
+
+def _nothing_to_say(session: Session) -> bool:
+    """A passed session whose every run passed, with no note: one of many, grouped."""
+    return (
+        session.outcome is Outcome.PASSED
+        and not session.note
+        and all(run.outcome is Outcome.PASSED for run in session.runs)
+    )
 
 
 def _run_where(run: CheckRun) -> str:
@@ -56,6 +66,17 @@ def run_line(run: CheckRun) -> str:
     return neutralize(f'    {LABEL[run.outcome]:<10} "{run.name}"{where}{reason}{link}')
 
 
+def _to_explain(session: Session, report: Report) -> list[CheckRun]:
+    """The session's runs that get a line of their own: failing, degraded, or with a reason."""
+    return [
+        run
+        for run in session.runs
+        if run.outcome is not Outcome.PASSED
+        and not (run.stands_for_session and len(session.runs) == 1 and not run.reason)
+        and needs_explaining(run, report.verdict.thresholds)
+    ]
+
+
 def print_report(report: Report, runner: Runner) -> None:
     """Sessions in the order given, each followed by its failing (and degraded) runs."""
     verdict = report.verdict
@@ -66,18 +87,24 @@ def print_report(report: Report, runner: Runner) -> None:
     )
     shown = 0
     hidden = 0
+    quiet = [s for s in report.sessions if _nothing_to_say(s)]
+    quiet_ids = {id(s) for s in quiet}
+    grouped = len(report.sessions) > GROUP_PASSED_AT and len(quiet) > 1
     for session in report.sessions:
+        if grouped and id(session) in quiet_ids:
+            continue
         runner.say(session_line(session, report))
+        if hides_red_session(session, verdict.thresholds):
+            status = (session.status or session.outcome.value).upper()
+            runner.say(
+                neutralize(
+                    f"    {LABEL[session.outcome]:<10} session reported {status}, no run failed"
+                )
+            )
+        explain = {id(run) for run in _to_explain(session, report)}
         for run in session.runs:
-            if run.passed_on_retry and run.outcome is Outcome.PASSED and shown < MAX_FAILING_LINES:
-                runner.say(run_line(run))
-                shown += 1
-                continue
-            if run.outcome is Outcome.PASSED or (
-                run.stands_for_session and len(session.runs) == 1 and not run.reason
-            ):
-                continue
-            if not needs_explaining(run, verdict.thresholds):
+            on_retry = bool(run.passed_on_retry) and run.outcome is Outcome.PASSED
+            if not on_retry and id(run) not in explain:
                 continue
             if shown < MAX_FAILING_LINES:
                 runner.say(run_line(run))
@@ -86,6 +113,12 @@ def print_report(report: Report, runner: Runner) -> None:
                 hidden += 1
     if hidden:
         runner.say(f"    ... and {hidden} more failing runs: see the reports")
+    if grouped:
+        runs = sum(len(s.runs) for s in quiet)
+        runner.say(
+            f"{LABEL[Outcome.PASSED]:<10} {len(quiet)} passed sessions ({runs} check runs, every "
+            "one passed): listed in the reports"
+        )
     for warning in report.warnings:
         runner.say(neutralize(f"note: {warning}"))
     if report.no_verdict_reason:

@@ -14,7 +14,14 @@ from datetime import datetime
 from typing import Any
 
 from gate.model import CheckRun, Outcome, Session
-from gate.reports.fitting import Plan, quotas
+from gate.reports.fitting import Plan, share_quotas
+from gate.reports.header_view import (
+    OUTCOMES,
+    history_view,
+    meta_view,
+    thresholds_view,
+    verdict_view,
+)
 from gate.reports.md_filters import OUTCOME_ICONS
 from gate.reports.report import Report
 from gate.reports.triage_view import (
@@ -26,9 +33,9 @@ from gate.reports.triage_view import (
     triage_view,
 )
 from gate.runner.comment_history import HistoryEntry
-from gate.verdict import Thresholds, Verdict
+from gate.verdict import Thresholds, hides_red_session
 
-OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
+HANDFUL = 5  # more sessions than this: failing first, the per-session tables beyond it collapsed
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -86,6 +93,7 @@ class SessionView:
     collapsed_count: int
     cut_count: int
     compact: bool
+    red_without_failing_run: bool  # counts as one failing run (SPEC §4: never hide a red session)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -115,10 +123,16 @@ def build_context(
     start = report.run.started_at
     all_runs = [[_run_view(s, r, thresholds, start) for r in s.runs] for s in report.sessions]
     problems = [[r for r in runs if r.outcome != "passed"] for runs in all_runs]
-    shares = quotas([len(p) for p in problems], plan.keep_failing)
+    shares = share_quotas([len(p) for p in problems], plan.keep_failing)
     sessions = tuple(
         _session_view(
-            s, runs=runs, kept=probs[:quota], cut=len(probs) - quota, plan=plan, fail_on=fail_on
+            s,
+            runs=runs,
+            kept=probs[:quota],
+            cut=len(probs) - quota,
+            plan=plan,
+            fail_on=fail_on,
+            thresholds=report.verdict.thresholds,
         )
         for s, runs, probs, quota in zip(report.sessions, all_runs, problems, shares, strict=True)
     )
@@ -130,8 +144,10 @@ def build_context(
         "marker": marker,
         "comment_key": report.comment_key,
         "verdict": verdict_view(report),
-        "thresholds": _thresholds_view(report.verdict),
+        "thresholds": thresholds_view(report.verdict),
         "sessions": sessions,
+        "ordered_sessions": _failing_first(sessions) if len(sessions) > HANDFUL else sessions,
+        "detail_limit": HANDFUL,
         "failing_runs": tuple(shown),
         "failing_total": total_problems,
         "failing_cut": cut,
@@ -139,87 +155,28 @@ def build_context(
         "ungrouped_failing_runs": tuple(r for r in shown if not r.error_group),
         "triage": sections(shown, _groups),
         "label_counts": label_counts([r for s in report.sessions for r in s.runs]),
+        "red_sessions": tuple(s for s in sessions if s.red_without_failing_run),
         "collapsed": plan.collapse_passed_runs or plan.compact_sessions != "none",
         "cut_note": _cut_note(cut, report_kind),
         "warnings": tuple(report.warnings),
         "interrupted": report.interrupted,
         "meta": meta_view(report),
-        "history": tuple(history_view(h) for h in history),
+        "history": tuple(history_view(h, report.run) for h in history),
         "outcomes": OUTCOMES,
         "outcome_icons": dict(OUTCOME_ICONS),
     }
 
 
-def verdict_view(report: Report) -> dict[str, Any]:
-    verdict = report.verdict
-    return {
-        "result": verdict.result,
-        "passed": verdict.passed,
-        "judged": report.judged,
-        "no_verdict_reason": report.no_verdict_reason,
-        "icon": "✅" if verdict.passed else "❌",
-        "summary": verdict.summary,
-        "reasons": tuple(verdict.reasons),
-        "total": verdict.total,
-        "failing": verdict.failing,
-        "passed_count": verdict.passed_count,
-        "degraded_count": verdict.degraded_count,
-        "counts": {o: verdict.counts.get(o, 0) for o in OUTCOMES},
-        "pass_rate": verdict.pass_rate,
-        "hidden_red_sessions": verdict.hidden_red_sessions,
-        "not_counted": verdict.not_counted,
-        "not_counted_note": verdict.not_counted_note,
-        "passed_on_retry": sum(s.passed_on_retry for s in report.sessions),
-    }
+def _failing_first(sessions: Sequence[SessionView]) -> tuple[SessionView, ...]:
+    """Sessions with failing runs (or failing themselves) first, then the other non-passed ones,
+    then the passed; each group in the order given."""
 
+    def concern(session: SessionView) -> int:
+        if session.failing or session.failing_count:
+            return 0
+        return 1 if session.outcome != "passed" else 2
 
-def _thresholds_view(verdict: Verdict) -> dict[str, Any]:
-    t = verdict.thresholds
-    return {
-        "fail_on": tuple(o for o in OUTCOMES if Outcome(o) in t.fail_on),
-        "max_failures": t.max_failures,
-        "min_pass_rate": t.min_pass_rate,
-        "preexisting_failures": "allow" if t.allow_preexisting else "fail",
-    }
-
-
-def meta_view(report: Report) -> dict[str, Any]:
-    run = report.run
-    commit_url = (
-        f"{run.server_url}/{run.repository}/commit/{run.sha}"
-        if run.server_url and run.repository and run.sha
-        else None
-    )
-    return {
-        "gate_version": run.gate_version,
-        "repository": run.repository,
-        "commit": run.sha,
-        "short_commit": run.sha[:7] if run.sha else None,
-        "commit_url": commit_url,
-        "ref": run.ref,
-        "workflow": run.workflow,
-        "job": run.job,
-        "event": run.event,
-        "run_id": run.run_id,
-        "run_url": run.run_url,
-        "server_url": run.server_url,
-        "started_at": run.started_at.isoformat(),
-        "finished_at": run.finished_at.isoformat(),
-        "elapsed_s": max((run.finished_at - run.started_at).total_seconds(), 0.0),
-    }
-
-
-def history_view(entry: HistoryEntry) -> dict[str, Any]:
-    return {
-        "time": entry.time,
-        "result": entry.result,
-        "icon": "✅" if entry.result == "passed" else "❌",
-        "total": entry.total,
-        "failing": entry.failing,
-        "commit": entry.commit,
-        "short_commit": entry.commit[:7] if entry.commit else None,
-        "run_url": entry.run_url,
-    }
+    return tuple(sorted(sessions, key=concern))
 
 
 def _group_key(run: RunView) -> tuple[str, str | None, str]:
@@ -242,7 +199,8 @@ def _groups(runs: Sequence[RunView]) -> tuple[GroupView, ...]:
 
 
 def _run_view(session: Session, run: CheckRun, thresholds: Thresholds, start: datetime) -> RunView:
-    time_s = run.response_time_ms / 1000 if run.response_time_ms is not None else run.duration_s
+    # 0 is no measurement (a request that never got an answer): shown as a dash, not `0 ms`
+    time_s = run.response_time_ms / 1000 if run.response_time_ms else (run.duration_s or None)
     return RunView(
         result_id=run.result_id,
         name=run.name,
@@ -279,6 +237,7 @@ def _session_view(
     cut: int,
     plan: Plan,
     fail_on: set[str],
+    thresholds: Thresholds,
 ) -> SessionView:
     counts = {o: 0 for o in OUTCOMES}
     for run in runs:
@@ -313,6 +272,7 @@ def _session_view(
         collapsed_count=len(runs) - (0 if compact else len(shown)) - cut,
         cut_count=cut,
         compact=compact,
+        red_without_failing_run=hides_red_session(session, thresholds),
     )
 
 

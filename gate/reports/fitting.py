@@ -127,7 +127,7 @@ def hard_cut(text: str, size: Callable[[str], int], limit: int) -> str:
     return cut + note
 
 
-def quotas(counts: list[int], keep: int | None) -> list[int]:
+def share_quotas(counts: list[int], keep: int | None) -> list[int]:
     """Share `keep` shown runs fairly between sessions: each gets up to the same level, and
     what is left over goes one by one to the first sessions that have more."""
     if keep is None or keep >= sum(counts):

@@ -158,6 +158,8 @@ def _run_info(run: RunInfo) -> dict[str, Any]:
         "runUrl": run.run_url,
         "serverUrl": run.server_url,
         "event": run.event,
+        "ci": run.ci,
+        "commitUrl": run.commit_url,
         "gateVersion": run.gate_version,
     }
 

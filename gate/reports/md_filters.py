@@ -16,6 +16,7 @@ messages, links) is untrusted: a check named `<img src=x onerror=alert(1)>`, `| 
 from __future__ import annotations
 
 import functools
+import html
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -28,6 +29,8 @@ ZWSP = "&#8203;"
 DASH = "\u2013"  # en dash: an empty table cell
 
 _ESCAPES = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>&|#$!"})
+_ESCAPES_KEEP_HASH = str.maketrans({c: "\\" + c for c in "\\`*_~[]<>&|$!"})
+_CLOSING_HASHES = re.compile(r"(\s)(#+\s*)$")  # a heading's closing sequence
 _LIST_MARKERS = frozenset("-+=0123456789")
 _AUTOLINK = re.compile(r"(?i)\b(https?|ftp|mailto|www)([:.])")
 _MENTION = re.compile(r"(@|(?<![\w`])#)(?=[\w-])")
@@ -52,21 +55,27 @@ OUTCOME_ICONS = {
 }
 
 
-def md_text(value: Any, limit: int = MAX_INLINE) -> str:
-    """Untrusted text for inline Markdown (a paragraph, list item or heading)."""
+def md_text(value: Any, limit: int = MAX_INLINE, *, refs: bool = True) -> str:
+    """Untrusted text for inline Markdown (a paragraph, list item or heading).
+
+    `refs=False` (the job summary, where nobody is notified and nothing is cross-referenced)
+    leaves `@name` and `#42` as they are, so the raw file and the page both read `PR #42`; a
+    `#` Markdown would read (a heading's opening or closing run) is still escaped."""
     if value is None:
         return ""
-    return _md_text(value if isinstance(value, str) else str(value), limit)
+    return _md_text(value if isinstance(value, str) else str(value), limit, refs)
 
 
 @functools.lru_cache(maxsize=16384)
-def _md_text(value: str, limit: int) -> str:
+def _md_text(value: str, limit: int, refs: bool = True) -> str:
     if len(value) <= limit and _PLAIN.fullmatch(value):
         return value  # nothing to escape: the common case, kept fast for big reports
-    text = clean_line(value, limit).translate(_ESCAPES)
+    text = clean_line(value, limit).translate(_ESCAPES if refs else _ESCAPES_KEEP_HASH)
     if "://" in text or "ww." in text.lower() or "mailto:" in text.lower():
         text = _AUTOLINK.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", text)
-    if "@" in text or "#" in text:
+    if not refs:
+        text = ("\\" if text.startswith("#") else "") + _CLOSING_HASHES.sub(r"\1\\\2", text)
+    elif "@" in text or "#" in text:
         text = _MENTION.sub(lambda m: m.group(1) + ZWSP, text)
     if text[:1] in _LIST_MARKERS:
         text = _LINE_START.sub(_escape_line_start, text)
@@ -79,10 +88,16 @@ def _escape_line_start(match: re.Match[str]) -> str:
     return f"\\{match.group(3)}"
 
 
-def md_cell(value: Any, limit: int = MAX_INLINE) -> str:
+def md_cell(value: Any, limit: int = MAX_INLINE, *, refs: bool = True) -> str:
     """Untrusted text for one cell of a GFM table; a missing value becomes a dash."""
-    text = md_text(value, limit)
+    text = md_text(value, limit, refs=refs)
     return text if text else DASH
+
+
+def html_text(value: Any, limit: int = MAX_INLINE) -> str:
+    """Untrusted text inside raw HTML (a `<details>` summary, where Markdown is not read): one
+    line, `& < > "` as entities."""
+    return html.escape(clean_line("" if value is None else str(value), limit), quote=True)
 
 
 def md_code(value: Any, limit: int = MAX_INLINE, *, cell: bool = False) -> str:
@@ -124,9 +139,9 @@ def _md_url(value: str) -> str | None:
     return quote(url, safe=_URL_SAFE)
 
 
-def md_link(text: Any, url: Any) -> str:
+def md_link(text: Any, url: Any, *, refs: bool = True) -> str:
     """`[text](url)` when the URL is an absolute http(s) URL, otherwise the escaped text."""
-    label = md_text(text) or md_text(url) or "link"
+    label = md_text(text, refs=refs) or md_text(url, refs=refs) or "link"
     safe = md_url(url)
     return f"[{label}]({safe})" if safe else label
 
@@ -137,7 +152,8 @@ def outcome_icon(outcome: Any) -> str:
 
 
 def duration(seconds: Any) -> str:
-    """`230 ms`, `4.2 s`, `3 m 05 s`, `1 h 02 m`; empty when unknown."""
+    """`230 ms`, `4.2 s`, `3m5s`, `1h2m` (as durations are written in CI files); empty when
+    unknown."""
     if isinstance(seconds, bool) or not isinstance(seconds, int | float) or seconds < 0:
         return ""
     if seconds < 1:
@@ -146,8 +162,9 @@ def duration(seconds: Any) -> str:
         return f"{seconds:.1f} s" if seconds < 10 else f"{round(seconds)} s"
     whole = round(seconds)
     if whole < 3600:
-        return f"{whole // 60} m {whole % 60:02d} s"
-    return f"{whole // 3600} h {whole % 3600 // 60:02d} m"
+        return f"{whole // 60}m" + (f"{whole % 60}s" if whole % 60 else "")
+    minutes = whole % 3600 // 60
+    return f"{whole // 3600}h" + (f"{minutes}m" if minutes else "")
 
 
 def percent(value: Any) -> str:
@@ -181,10 +198,20 @@ def timestamp(value: Any) -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
+def summary_filters() -> dict[str, Any]:
+    """The filters of the job summary: references and mentions left as written (`refs=False`)."""
+    return FILTERS | {
+        "md_text": functools.partial(md_text, refs=False),
+        "md_cell": functools.partial(md_cell, refs=False),
+        "md_link": functools.partial(md_link, refs=False),
+    }
+
+
 FILTERS = {
     "md_text": md_text,
     "md_cell": md_cell,
     "md_code": md_code,
+    "html_text": html_text,
     "md_url": md_url,
     "md_link": md_link,
     "outcome_icon": outcome_icon,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
 from gate import __version__
 from gate.model import CheckRun, Session
@@ -13,7 +14,7 @@ from gate.verdict import Verdict
 
 @dataclasses.dataclass(frozen=True)
 class RunInfo:
-    """Where and when the gate ran (from the GitHub runner's env when there is one)."""
+    """Where and when the gate ran (from the CI system's env when there is one)."""
 
     started_at: datetime
     finished_at: datetime
@@ -28,30 +29,18 @@ class RunInfo:
     event: str | None = None
     gate_version: str = __version__
 
+    ci: str | None = None  # github, gitlab, circleci, jenkins, bitbucket
+    commit_url: str | None = None
+
     @classmethod
     def from_environ(
         cls, environ: Mapping[str, str], started_at: datetime, finished_at: datetime
     ) -> RunInfo:
-        def get(name: str) -> str | None:
-            return environ.get(name) or None
+        """From the CI system's own variables (`gate.reports.ci_env`); all None elsewhere."""
+        from gate.reports.ci_env import ci_fields  # noqa: PLC0415 - the model stays light
 
-        server = get("GITHUB_SERVER_URL")
-        repo = get("GITHUB_REPOSITORY")
-        run_id = get("GITHUB_RUN_ID")
-        run_url = f"{server}/{repo}/actions/runs/{run_id}" if server and repo and run_id else None
-        return cls(
-            started_at=started_at,
-            finished_at=finished_at,
-            repository=repo,
-            sha=get("GITHUB_SHA"),
-            ref=get("GITHUB_REF"),
-            workflow=get("GITHUB_WORKFLOW"),
-            job=get("GITHUB_JOB"),
-            run_id=run_id,
-            run_url=run_url,
-            server_url=server,
-            event=get("GITHUB_EVENT_NAME"),
-        )
+        fields: dict[str, Any] = dict(ci_fields(environ))  # every one a str or None
+        return dataclasses.replace(cls(started_at, finished_at), **fields)
 
 
 @dataclasses.dataclass(frozen=True)

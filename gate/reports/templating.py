@@ -30,8 +30,9 @@ from gate.errors import TemplateMissingMarker, TemplateProblem
 from gate.model import CheckRun, Outcome, Session, SessionKind
 from gate.reports.context import GroupView, RunView, SessionView, build_context
 from gate.reports.fitting import Layout, Plan, fit
-from gate.reports.md_filters import FILTERS
+from gate.reports.md_filters import FILTERS, summary_filters
 from gate.reports.report import Report, RunInfo
+from gate.reports.template_checks import ONLY_BASE, check_names
 from gate.runner.comment_history import HistoryEntry
 from gate.verdict import Thresholds, decide
 
@@ -40,7 +41,7 @@ COMMENT_LIMIT_CHARS = 60_000
 SAMPLE_MARKER = "<!-- checkly-gate:sample -->"
 MAX_PRODUCT = 1_000_000  # longest string or list a template may build with `*`
 SUMMARY_LAYOUT = Layout(
-    per_session=400, per_compact_session=80, passed_runs=1, other_runs=2, run_overhead=50
+    per_session=550, per_compact_session=100, passed_runs=1, other_runs=2, run_overhead=50
 )
 COMMENT_LAYOUT = Layout(
     per_session=60, per_compact_session=0, passed_runs=0, other_runs=1, run_overhead=30
@@ -120,7 +121,7 @@ def make_environment(kind: str, custom: str | None = None, custom_path: str = "c
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(FILTERS)
+    env.filters.update(FILTERS if kind == "comment" else summary_filters())
     return env
 
 
@@ -159,7 +160,8 @@ def _compile(kind: str, path: Path | None) -> tuple[jinja2.Template, str]:
     env = make_environment(kind, text, str(path))
     try:
         template = env.get_template("custom")
-        env.get_template("base")
+        base = env.get_template("base")
+        check_names(env.parse(text), list(base.blocks), where)
     except jinja2.TemplateSyntaxError as exc:
         inside = " (in the built-in base template)" if exc.name == "base" else ""
         raise TemplateProblem(f"{where}, line {exc.lineno}{inside}: {exc.message}") from exc
@@ -219,6 +221,8 @@ def _render(template: jinja2.Template, source: str, context: dict[str, Any]) -> 
         return template.render(context)
     except SecurityError as exc:
         raise TemplateProblem(f"{source}{_line(exc, template)}: not allowed: {exc}") from exc
+    except jinja2.TemplateNotFound as exc:  # a name computed at run time
+        raise TemplateProblem(f'{source}{_line(exc, template)}: "{exc.name}": {ONLY_BASE}') from exc
     except jinja2.TemplateError as exc:
         raise TemplateProblem(f"{source}{_line(exc, template)}: {exc}") from exc
     except (

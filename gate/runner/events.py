@@ -24,6 +24,7 @@ PULL_REQUEST_EVENTS = frozenset(
     }
 )
 _ZERO_SHA = "0" * 40
+_PAYLOAD_EVENTS = frozenset({"issue_comment", "workflow_run"})  # found from the payload only
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,7 +54,8 @@ def find_pr(environ: Mapping[str, str], override: int | None) -> PrTarget:
     """Find the PR of this run from the GitHub event; `override` (`pr-number`) wins."""
     event = environ.get("GITHUB_EVENT_NAME") or None
     repo = environ.get("GITHUB_REPOSITORY") or None
-    payload = _load_payload(environ.get("GITHUB_EVENT_PATH") or None)
+    path = environ.get("GITHUB_EVENT_PATH") or None
+    payload, unreadable = _load_payload(path)
     if repo is None and isinstance(payload.get("repository"), dict):
         repo = _str(payload["repository"].get("full_name"))
     if override is not None:
@@ -77,6 +79,8 @@ def find_pr(environ: Mapping[str, str], override: int | None) -> PrTarget:
         return PrTarget(
             None, None, "the repository is unknown (GITHUB_REPOSITORY is not set)", event
         )
+    if unreadable and (event in PULL_REQUEST_EVENTS or event in _PAYLOAD_EVENTS):
+        return PrTarget(None, repo, unreadable, event)  # a push is found from GITHUB_SHA alone
     if event in PULL_REQUEST_EVENTS:
         return _from_pull_request(event, repo, payload)
     if event == "issue_comment":
@@ -171,15 +175,20 @@ def _no_pr_reason(event: str) -> str:
     return f"the `{event}` event has no pull request; set `pr-number` to comment anyway"
 
 
-def _load_payload(path: str | None) -> dict[str, Any]:
-    """The event payload, or {} when it is missing or unreadable (the reason then says why)."""
+def _load_payload(path: str | None) -> tuple[dict[str, Any], str | None]:
+    """The event payload, and why it could not be read (None when it could)."""
     if path is None:
-        return {}
+        return {}, "the event file is unknown (GITHUB_EVENT_PATH is not set)"
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
+    except OSError as exc:
+        return {}, f"the event file {path} (GITHUB_EVENT_PATH) is unreadable: {exc.strerror or exc}"
+    except (ValueError, RecursionError) as exc:
+        why = f"not JSON ({exc})" if isinstance(exc, ValueError) else "nested too deeply"
+        return {}, f"the event file {path} (GITHUB_EVENT_PATH) is unreadable: {why}"
+    if not isinstance(data, dict):
+        return {}, f"the event file {path} (GITHUB_EVENT_PATH) is unreadable: not a JSON object"
+    return data, None
 
 
 def _dict(value: object) -> dict[str, Any]:

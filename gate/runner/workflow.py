@@ -7,13 +7,14 @@ starts with `::` as a command, and legacy `##[` anywhere in a line.
 
 from __future__ import annotations
 
+import os
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from gate.masking import MIN_SECRET_LENGTH, secret_forms
+from gate.masking import MIN_SECRET_LENGTH, scrub, secret_forms
 
 MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
 MAX_OUTPUT_BYTES = 64 * 1024
@@ -45,26 +46,47 @@ def is_github(environ: Mapping[str, str]) -> bool:
 
 
 class Runner:
-    """Writes to the log and the runner's files; workflow commands only under GitHub."""
+    """Writes to the log and the runner's files; workflow commands only under GitHub.
 
-    def __init__(self, environ: Mapping[str, str], out: TextIO) -> None:
+    The console is the least important report (SPEC §5): a character its encoding cannot show
+    is replaced, and a closed, full or broken stream (`| head -1`, `>&-`, `/dev/full`) is
+    silently given up, so it never changes the verdict, the exit code or another report.
+    Outside GitHub, errors and warnings also go to `err` (stderr), unless it is the same file.
+    """
+
+    def __init__(
+        self, environ: Mapping[str, str], out: TextIO | None, err: TextIO | None = None
+    ) -> None:
         self.environ = environ
         self.out = out
+        self.err = None if err is None or _same_file(out, err) else err
         self.github = is_github(environ)
         self._secrets: list[str] = []
         self._forms: list[str] = []
+        self._gone: list[TextIO] = []  # streams given up
 
     def scrub(self, text: str) -> str:
         """Replace every known secret (and its encoded forms) by `***`: a second line of
         defence after masking, also applied to the report files."""
-        for form in self._forms:
-            text = text.replace(form, "***")
-        return text
+        return scrub(text, self._forms)
 
     def say(self, line: str) -> None:
         """A plain log line; callers pass untrusted parts through `neutralize`."""
-        self.out.write(self.scrub(line) + "\n")
-        self.out.flush()
+        self._write(self.out, self.scrub(line) + "\n")
+
+    def _write(self, stream: TextIO | None, text: str) -> None:
+        if stream is None or any(stream is gone for gone in self._gone):
+            return
+        try:
+            try:
+                stream.write(text)
+            except UnicodeEncodeError:  # cp1252, ascii: replaced, `::` stays defused (`:?:`)
+                encoding = getattr(stream, "encoding", None) or "ascii"
+                stream.write(text.encode(encoding, "replace").decode(encoding))
+            stream.flush()
+        except (OSError, ValueError):  # broken pipe, full disk, closed file: give it up
+            self._gone.append(stream)
+            _discard(stream)
 
     def command(self, name: str, message: str, **properties: str) -> None:
         if not self.github:
@@ -96,11 +118,16 @@ class Runner:
             self._plain(level, message)
 
     def _plain(self, level: str, message: str) -> None:
-        """Outside GitHub: `level: first line`, further lines indented, each neutralized."""
+        """Outside GitHub: `level: first line`, further lines indented (unless they already
+        are: a list of problems keeps its `  - `), each neutralized;
+        errors and warnings on stderr too (`checkly-gate … > log` must not hide them)."""
         lines = message.splitlines() or [""]
-        self.say(f"{level}: {neutralize(lines[0])}")
-        for line in lines[1:]:
-            self.say(f"  {neutralize(line)}")
+        rest = [neutralize(x) if x.startswith(" ") else f"  {neutralize(x)}" for x in lines[1:]]
+        text = [f"{level}: {neutralize(lines[0])}", *rest]  # an indented line keeps its own
+        for line in text:
+            self.say(line)
+        if level in ("error", "warning"):
+            self._write(self.err, "".join(self.scrub(line) + "\n" for line in text))
 
     def write_summary_to(self, markdown: str) -> Callable[[Path], None]:
         """A writer appending `markdown` to the step summary file (the runner may share it)."""
@@ -117,6 +144,34 @@ class Runner:
             return
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(format_outputs(outputs))
+
+
+def _same_file(one: TextIO | None, other: TextIO) -> bool:
+    """Whether two streams end in the same file (a terminal, `2>&1`): then write once."""
+    if one is None:
+        return False
+    if one is other:
+        return True
+    try:
+        return os.path.sameopenfile(one.fileno(), other.fileno())
+    except (OSError, ValueError, AttributeError):  # io.StringIO and the like: no file
+        return False
+
+
+def _discard(stream: TextIO) -> None:
+    """Point a broken stream's file at /dev/null, so that Python's flush at exit cannot
+    fail with the same error (and turn exit 0 into 120)."""
+    try:
+        fd = stream.fileno()
+        null = os.open(os.devnull, os.O_WRONLY)
+    except (OSError, ValueError, AttributeError):
+        return
+    try:
+        os.dup2(null, fd)
+    except OSError:
+        pass
+    finally:
+        os.close(null)
 
 
 def format_outputs(outputs: Mapping[str, str]) -> str:

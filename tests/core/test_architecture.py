@@ -9,7 +9,7 @@ Stages, lowest first; a module may import its own stage and any stage below it:
     checkly    gate.checkly
     runner     gate.runner
     reports    gate.reports
-    top        cli, pipeline, publish, demo, __main__
+    top        cli, pipeline, publish, demo, launch, __main__
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from tests.support.paths import ROOT
 
 GATE = ROOT / "gate"
 CORE = {"gate", "model", "outcomes", "verdict", "errors", "signals", "masking", "triage"}
-TOP = {"cli", "pipeline", "publish", "demo", "__main__"}
+TOP = {"cli", "pipeline", "publish", "demo", "launch", "__main__"}
 RANK = {"core": 0, "simulator": 1, "options": 2, "checkly": 3, "runner": 4, "reports": 5, "top": 6}
 # The simulator is a stand-in for Checkly: it may use the core, never the gate's own stages,
 # and only the top (the demo) may start it.

@@ -133,7 +133,7 @@ def test_the_metadata_pypi_shows(dist: tuple[Path, str]) -> None:
     assert description == (ROOT / "docs" / "pypi.md").read_text(encoding="utf-8")
     with zipfile.ZipFile(dist[0] / WHEEL) as archive:
         entry_points = archive.read(f"checkly_gate-{gate.__version__}.dist-info/entry_points.txt")
-    assert b"checkly-gate = gate.cli:main" in entry_points
+    assert b"checkly-gate = gate.launch:main" in entry_points
 
 
 def test_the_sdist_is_the_source_tree(dist: tuple[Path, str]) -> None:

@@ -109,7 +109,8 @@ def test_every_history_row_links_its_run_even_without_a_commit(builtin: Template
     comment = render_comment(sample_report(), builtin, marker=MARKER, history=history)
     html = gfm(comment)
     assert html.hrefs.count(run_url) == 1  # the row without a commit links through its time
-    assert html.hrefs.count(run_url + "0") == 2  # time and commit
+    assert html.hrefs.count(run_url + "0") == 1  # the time; the commit links the commit
+    assert f"https://github.com/octo/app/commit/{'ab12cd3' * 2}" in html.hrefs
     rows = html.tables[-1][1:]
     assert [row[0] for row in rows] == [h.time for h in history]
     assert rows[0][4] == "\u2013" and rows[1][4] == "ab12cd3"  # an en dash: no commit

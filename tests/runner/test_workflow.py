@@ -123,7 +123,7 @@ def test_plain_errors_keep_their_lines_outside_github() -> None:
     Runner({}, out).error("2 invalid options:\n  - timeout: bad\n::error::x")
     assert out.getvalue().splitlines() == [
         "error: 2 invalid options:",
-        "    - timeout: bad",
+        "  - timeout: bad",  # as docs/options.md shows it
         "  :\u200b:error:\u200b:x",
     ]
 

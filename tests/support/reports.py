@@ -138,6 +138,7 @@ def benign_report() -> Report:
 def expected_hrefs(report: Report) -> set[str]:
     links = {s.link for s in report.sessions} | {r.link for _, r in report.runs}
     links.add("https://github.com/octo/shop/actions/runs/41")  # the history entry's run
+    links.add("https://github.com/octo/shop/commit/" + "f00ba12" * 2)  # and its commit
     links |= {report.run.run_url, "https://github.com/octo/shop/commit/" + (report.run.sha or "")}
     return {link for link in links if link and link.startswith("https://")}
 
