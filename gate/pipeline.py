@@ -6,6 +6,7 @@ turns what this raises into exit codes; `gate.demo` calls it against the simulat
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import time
 from collections.abc import Callable, Mapping
@@ -13,13 +14,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from gate.checkly.client import ChecklyClient
+from gate.checkly.trigger import Started
 from gate.checkly.waiting import Progress, WaitResult, wait_all
 from gate.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
-from gate.model import Session
+from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
 from gate.options.config import Config
+from gate.options.session_ids import SessionRef
+from gate.options.trigger_options import TriggerConfig
 from gate.publish import redact, write_reports
 from gate.reports.console import outputs
-from gate.reports.report import Report, RunInfo
+from gate.reports.report import CancelRequest, Report, RunInfo, TriggerInfo
 from gate.runner.workflow import Runner, neutralize
 from gate.signals import Signals
 from gate.verdict import decide
@@ -61,32 +65,44 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        count = len(config.sessions)
-        runner.say(
-            f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
-            f"(timeout {config.timeout_s:g}s) at {config.api_url}"
+        started_runs, warnings = start_trigger(
+            config, client, runner, environ=environ, start=start, signals=signals
         )
+        triggered = started_runs.sessions if started_runs else ()
+        seen_links.update(s.id for s in triggered if s.link)
+        refs = [*config.sessions, *(SessionRef(s.kind, s.id) for s in triggered)]
+        count = len(refs)
+        if count:
+            runner.say(
+                f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
+                f"(timeout {config.timeout_s:g}s) at {config.api_url}"
+            )
         warm: list[Templates] = []
         waited = wait_all(
             client,
-            config.sessions,
-            config.timeout_s,
+            refs,
+            max(config.timeout_s - (clock() - start), 0.0),
             config.max_wait_seconds,
             progress=Progress(say=runner.say, interval=progress_interval),
             on_link=on_link,
             interrupted=signals,
             meanwhile=_prepare_reports(templates, warm),
         )
-        sessions = waited.sessions
-        warnings: list[str] = []
+        if not refs:  # nothing to wait for: the trigger's answer was Checkly's
+            waited = dataclasses.replace(waited, reached=True)
+        sessions, trigger_info, notes, also_failing = finish_trigger(
+            started_runs, config.trigger, waited, client=client, runner=runner
+        )
+        warnings += notes
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
-            sessions, warnings = _explain(sessions, client, config, deadline, signals)
-        verdict = decide(sessions, config.thresholds)
+            sessions, explained = _explain(sessions, client, config, deadline, signals)
+            warnings += explained
+        verdict = decide(sessions, config.thresholds, also_failing=also_failing)
         no_verdict = _no_verdict(waited, signals)
         report = Report(
             sessions=tuple(sessions),
@@ -96,27 +112,41 @@ def run(
             warnings=tuple(warnings),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
+            trigger=trigger_info,
         )
         report = redact(report, runner.scrub)
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        if problems:
-            raise NoVerdict("could not write every report: " + "; ".join(problems))
-        if signals.signum is not None:
-            raise Interrupted(signals.signum)
-        if waited.credentials is not None:
-            raise waited.credentials
-        if not waited.reached:
-            raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
-        if not verdict.passed:
-            if runner.github:  # elsewhere the console's last line already says it
-                runner.error(verdict.summary, title="checkly-gate")
-            return EXIT_FAILED
-        return EXIT_PASSED
+        return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
     finally:
         if own_signals:
             signals.restore()
+
+
+def _exit_code(
+    report: Report,
+    problems: list[str],
+    waited: WaitResult,
+    *,
+    signals: Signals,
+    runner: Runner,
+    config: Config,
+) -> int:
+    """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143."""
+    if problems:
+        raise NoVerdict("could not write every report: " + "; ".join(problems))
+    if signals.signum is not None:
+        raise Interrupted(signals.signum)
+    if waited.credentials is not None:
+        raise waited.credentials
+    if not waited.reached:
+        raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
+    if not report.verdict.passed:
+        if runner.github:  # elsewhere the console's last line already says it
+            runner.error(report.verdict.summary, title="checkly-gate")
+        return EXIT_FAILED
+    return EXIT_PASSED
 
 
 def _write(
@@ -190,3 +220,98 @@ def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Call
             into.append(load_templates(None, None))
 
     return prepare
+
+
+def start_trigger(
+    config: Config,
+    client: ChecklyClient,
+    runner: Runner,
+    *,
+    environ: Mapping[str, str],
+    start: float,
+    signals: Signals,
+) -> tuple[Started | None, list[str]]:
+    """Trigger mode's first step (SPEC §8): start the runs, abandoned at once on a signal."""
+    if config.trigger is None:
+        return None, []
+    from gate.checkly.trigger import start as trigger  # noqa: PLC0415 - only in trigger mode
+    from gate.runner.ci_context import run_context  # noqa: PLC0415 - only in trigger mode
+
+    context = run_context(environ)
+    say = lambda line: runner.say(neutralize(line))  # noqa: E731 - untrusted names inside
+    finished, started = signals.run(
+        lambda: trigger(client, config.trigger, context, start + config.timeout_s, say)  # type: ignore[arg-type]
+    )
+    if finished and started is not None:
+        return started, []
+    client.abort("the run was interrupted while triggering")
+    note = "interrupted while triggering: Checkly may have started runs the gate does not know"
+    return None, [note]
+
+
+def finish_trigger(
+    started: Started | None,
+    trigger: TriggerConfig | None,
+    waited: WaitResult,
+    *,
+    client: ChecklyClient,
+    runner: Runner,
+) -> tuple[list[Session], TriggerInfo | None, list[str], list[str]]:
+    """After the wait: cancel what still runs, find "no matching checks", say both.
+
+    Returns the sessions (a cancelled one says so in its note), the report's trigger part,
+    the warnings and the reasons the gate fails for.
+    """
+    sessions = waited.sessions
+    if started is None or trigger is None:
+        return sessions, None, [], []
+    from gate.checkly.cancel import cancel_sessions  # noqa: PLC0415 - only in trigger mode
+
+    ids = {s.id for s in started.sessions}
+    running = [s for s in sessions if s.id in ids and s.outcome is Outcome.INCOMPLETE]
+    notes: list[str] = []
+    cancelled = []
+    if running and trigger.cancel_on_exit and waited.credentials is None:
+        cancelled = cancel_sessions(client, [(s.kind, s.id) for s in running])
+        said = {c.id: c for c in cancelled}
+        sessions = [
+            dataclasses.replace(s, note=f"{s.note + '; ' if s.note else ''}{said[s.id].sentence}")
+            if s.id in said
+            else s
+            for s in sessions
+        ]
+        for note in cancelled:
+            runner.say(neutralize(note.sentence[0].upper() + note.sentence[1:]))
+            notes.append(note.sentence)
+    no_match = started.no_match or _empty_test_session(started, sessions)
+    also_failing: list[str] = []
+    if no_match is not None:
+        if trigger.fail_on_no_matching:
+            also_failing.append(
+                f"the trigger found nothing to run: {no_match} (fail-on-no-matching)"
+            )
+        else:
+            runner.notice(neutralize(f"The trigger found nothing to run: {no_match}."))
+        notes.append(f"The trigger found nothing to run: {no_match}.")
+    info = TriggerInfo(
+        kind=trigger.kind.value,
+        filters=started.filters,
+        session_ids=tuple(s.id for s in started.sessions),
+        no_match=no_match,
+        cancelled=tuple(CancelRequest(c.kind.value, c.id, c.result) for c in cancelled),
+    )
+    return sessions, info, notes, also_failing
+
+
+def _empty_test_session(started: Started, sessions: list[Session]) -> str | None:
+    """A triggered test session that finished without results matched no check."""
+    ids = {s.id for s in started.sessions}
+    for session in sessions:
+        if (
+            session.id in ids
+            and session.kind is SessionKind.TEST
+            and session.status in SESSION_STATUS
+            and all(r.stands_for_session for r in session.runs)
+        ):
+            return f"{started.filters} matched no check (the test session finished without results)"
+    return None

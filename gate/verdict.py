@@ -78,8 +78,11 @@ def hides_red_session(session: Session, thresholds: Thresholds) -> bool:
     )
 
 
-def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
-    """Count check runs and apply the thresholds of SPEC §4."""
+def decide(
+    sessions: Sequence[Session], thresholds: Thresholds, *, also_failing: Sequence[str] = ()
+) -> Verdict:
+    """Count check runs and apply the thresholds of SPEC §4. `also_failing`: reasons the gate
+    fails whatever the runs did (a trigger that matched no check, SPEC §8)."""
     counts: Counter[str] = Counter()
     failing = 0
     hidden = 0
@@ -109,6 +112,7 @@ def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
             f"pass rate {pass_rate:.1f}% is below the required "
             f"{thresholds.min_pass_rate:g}% (min-pass-rate)"
         )
+    reasons += also_failing
     return Verdict(
         passed=not reasons,
         total=total,

@@ -22,6 +22,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import PoolManager, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 
@@ -179,6 +180,27 @@ class Connections:
                 return manager
 
         return Adapter()
+
+
+class NotSent(Exception):
+    """The connection failed before the request went out (refused, DNS, connect timeout):
+    Checkly cannot have seen it, so a POST may be sent again."""
+
+
+class AnswerLost(Exception):
+    """The request went out but no answer came back (a reset, a read timeout): whatever it
+    asked for may have happened."""
+
+
+def sent_or_not(exc: requests.exceptions.RequestException) -> NotSent | AnswerLost:
+    """Classify a failed POST: could the request have reached Checkly?"""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(
+        reason, NewConnectionError
+    ):
+        return NotSent(describe(exc))
+    return AnswerLost(describe(exc))
 
 
 class Retryable(Exception):

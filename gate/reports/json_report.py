@@ -15,7 +15,7 @@ from typing import Any
 
 from gate import __version__
 from gate.model import CheckRun, Outcome, Session
-from gate.reports.report import Report, RunInfo
+from gate.reports.report import Report, RunInfo, TriggerInfo
 from gate.verdict import Thresholds, is_failing
 
 SCHEMA_VERSION = 1
@@ -33,6 +33,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "commentKey": report.comment_key,
         "warnings": list(report.warnings),
         "interrupted": report.interrupted,
+        "trigger": _trigger(report.trigger),
     }
 
 
@@ -116,6 +117,18 @@ def _run(run: CheckRun, thresholds: Thresholds) -> dict[str, Any]:
         "errorGroup": run.error_group,
         "errorGroupIds": list(run.error_group_ids),
         "standsForSession": run.stands_for_session,
+    }
+
+
+def _trigger(trigger: TriggerInfo | None) -> dict[str, Any] | None:
+    if trigger is None:
+        return None
+    return {
+        "kind": trigger.kind,
+        "filters": trigger.filters,
+        "sessionIds": list(trigger.session_ids),
+        "noMatchingChecks": trigger.no_match,
+        "cancelled": [{"id": c.id, "kind": c.kind, "result": c.result} for c in trigger.cancelled],
     }
 
 

@@ -2,8 +2,8 @@
 
 `find_pr` reads `GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH` (the JSON payload) and
 `GITHUB_REPOSITORY`. It never touches the network: when the PR can only be found through the
-API (a `workflow_run` from a fork, a `push`), it returns a lookup hint that `gate.runner.pr_comment`
-resolves.
+API (a `workflow_run` from a fork, a `push`, a `deployment_status` and the other events about a
+commit), it returns a lookup hint that `gate.runner.pr_comment` resolves.
 """
 
 from __future__ import annotations
@@ -24,6 +24,15 @@ PULL_REQUEST_EVENTS = frozenset(
     }
 )
 _ZERO_SHA = "0" * 40
+# Events about a commit and no pull request: the PR is the open one whose head is that commit
+# (`GET /repos/{owner}/{repo}/commits/{sha}/pulls`), the payload's field naming the commit.
+COMMIT_EVENTS = {
+    "deployment_status": ("deployment", "sha"),
+    "deployment": ("deployment", "sha"),
+    "check_suite": ("check_suite", "head_sha"),
+    "check_run": ("check_run", "head_sha"),
+    "status": (None, "sha"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -53,7 +62,7 @@ def find_pr(environ: Mapping[str, str], override: int | None) -> PrTarget:
     """Find the PR of this run from the GitHub event; `override` (`pr-number`) wins."""
     event = environ.get("GITHUB_EVENT_NAME") or None
     repo = environ.get("GITHUB_REPOSITORY") or None
-    payload = _load_payload(environ.get("GITHUB_EVENT_PATH") or None)
+    payload = load_payload(environ.get("GITHUB_EVENT_PATH") or None)
     if repo is None and isinstance(payload.get("repository"), dict):
         repo = _str(payload["repository"].get("full_name"))
     if override is not None:
@@ -85,6 +94,8 @@ def find_pr(environ: Mapping[str, str], override: int | None) -> PrTarget:
         return _from_workflow_run(repo, payload)
     if event == "push":
         return _from_push(repo, payload, environ)
+    if event in COMMIT_EVENTS:
+        return _from_commit(event, repo, payload, environ)
     return PrTarget(None, repo, _no_pr_reason(event), event)
 
 
@@ -160,6 +171,18 @@ def _from_push(repo: str, payload: Mapping[str, Any], environ: Mapping[str, str]
     return PrTarget(None, repo, None, "push", commit_sha=sha, head_sha=sha)
 
 
+def _from_commit(
+    event: str, repo: str, payload: Mapping[str, Any], environ: Mapping[str, str]
+) -> PrTarget:
+    """`deployment_status` and the like: the commit deployed or checked, found by its PRs."""
+    holder, field = COMMIT_EVENTS[event]
+    sha = _str((_dict(payload.get(holder)) if holder else payload).get(field))
+    sha = sha or environ.get("GITHUB_SHA") or None
+    if sha is None:
+        return PrTarget(None, repo, f"the `{event}` event names no commit", event)
+    return PrTarget(None, repo, None, event, commit_sha=sha, head_sha=sha)
+
+
 def _no_pr_reason(event: str) -> str:
     if event == "merge_group":
         return (
@@ -171,7 +194,7 @@ def _no_pr_reason(event: str) -> str:
     return f"the `{event}` event has no pull request; set `pr-number` to comment anyway"
 
 
-def _load_payload(path: str | None) -> dict[str, Any]:
+def load_payload(path: str | None) -> dict[str, Any]:
     """The event payload, or {} when it is missing or unreadable (the reason then says why)."""
     if path is None:
         return {}
