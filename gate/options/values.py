@@ -39,8 +39,8 @@ _SUFFIXES = {"junit-file": "xml", "json-file": "json", "summary-file": "md"}
 SECRETS = ("api-key", "github-token")
 _TRUE = frozenset({"true", "yes", "on", "1"})
 _FALSE = frozenset({"false", "no", "off", "0"})
-_WHOLE = re.compile(r"\d+")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*(%?)")
+_WHOLE = re.compile(r"[0-9]+")  # ASCII digits only (SPEC §2); \d takes any script's
+_PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%?)")
 _ACCOUNT_HELP = "Checkly > Account settings > General"
 
 
