@@ -14,12 +14,24 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from gate.options.session_ids import UUID, is_uuid, show
 
-if TYPE_CHECKING:
-    from gate.options.values import ValueReader
+
+class ValueReader(Protocol):
+    """What is needed of `gate.options.values.ValueReader` (which imports this module)."""
+
+    values: Mapping[str, str]
+
+    def problem(self, name: str, message: str) -> None: ...
+
+    def bad(self, name: str, value: str, allowed: str) -> None: ...
+
+    def boolean(self, name: str, *, default: bool) -> bool: ...
+
+    def whole(self, name: str, default: int, low: int, high: int | None = None) -> int: ...
+
 
 DEFAULT_LOCATION = "eu-central-1"  # the Checkly CLI's; not in action.yml (SPEC §2 says why)
 MAX_VARIABLES = 50  # the API's maxItems for environmentVariables

@@ -26,16 +26,26 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from gate.simulator import bodies
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
+from gate.simulator.play import Play
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
-from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, stable_uuid
+from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
 from gate.simulator.wire import Reply, error_reply, json_reply
 
-if TYPE_CHECKING:
-    from gate.simulator.server import Simulator
+
+class Simulator(Protocol):
+    """What the routes need of the `gate.simulator.server.Simulator` they belong to."""
+
+    account_id: str
+    _stopping: threading.Event
+    _cond: threading.Condition
+    _plays: dict[str, Play]
+
+    def add(self, session: ScriptedSession) -> ScriptedSession: ...
+
 
 _UUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
 ROUTES = (
@@ -191,7 +201,7 @@ class TriggerRoutes:
             self.started += count
         return None
 
-    def _timeline(self, session: ScriptedSession) -> Any:
+    def _timeline(self, session: ScriptedSession) -> Timeline:
         return self.sim._plays[session.id.lower()].timeline(time.monotonic())
 
     # -- cancels -------------------------------------------------------------------------------
@@ -276,7 +286,7 @@ def _worst(statuses: Iterable[str]) -> str:
     return next((s for s in ("failed", "degraded") if s in found), "passed")
 
 
-def _entry(play: Any, t: Any, account_id: str) -> dict[str, Any]:
+def _entry(play: Play, t: Timeline, account_id: str) -> dict[str, Any]:
     """One TestSessionListEntry (shorter than a GET: sequence IDs, no results)."""
     session: ScriptedSession = play.session
     metadata = session.metadata if session.metadata is not None else _METADATA
