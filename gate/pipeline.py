@@ -14,7 +14,6 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from gate.checkly.client import ChecklyClient
-from gate.checkly.trigger import Started
 from gate.checkly.waiting import Progress, WaitResult, wait_all
 from gate.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
 from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
@@ -29,6 +28,7 @@ from gate.signals import Signals
 from gate.verdict import decide
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
+    from gate.checkly.trigger import Started
     from gate.reports.templating import Templates
 
 DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout

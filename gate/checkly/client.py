@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import random
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -36,6 +35,7 @@ from gate.checkly.transport import (
     Timing,
     Unreachable,
     api_message,
+    backoff,
     describe,
     retry_after_seconds,
     sent_or_not,
@@ -176,8 +176,7 @@ class ChecklyClient:
             if once:
                 raise Unreachable(last)
             if delay is None:
-                delay = min(timing.backoff_cap, timing.backoff_base * 2 ** (attempt - 1))
-                delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
+                delay = backoff(timing, attempt)
             if self.clock() + delay >= deadline:
                 raise Unreachable(last)
             self._sleep(delay)

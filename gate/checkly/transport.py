@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import email.utils
+import random
 import socket
 import threading
 import time
@@ -40,6 +41,12 @@ class Timing:
 
 
 DEFAULT_TIMING = Timing()
+
+
+def backoff(timing: Timing, attempt: int) -> float:
+    """The exponential back-off before retry `attempt` (1, 2, …), jittered to 50-100 %."""
+    delay: float = min(timing.backoff_cap, timing.backoff_base * 2.0 ** (attempt - 1))
+    return delay * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not crypto
 
 
 class ApiError(Exception):

@@ -17,14 +17,13 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import random
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from gate.checkly.client import Answer, ChecklyClient
-from gate.checkly.transport import AnswerLost, ApiError, NotSent, Unreachable
+from gate.checkly.transport import AnswerLost, ApiError, NotSent, Unreachable, backoff
 from gate.checkly.trigger_request import (
     RunContext,
     SessionName,
@@ -48,6 +47,7 @@ TEST_TRIGGER = "/v1/test-sessions/trigger"
 CHECK_TRIGGER = "/v2/check-sessions/trigger"
 NO_MATCH_CODE = "ERR_NO_MATCHING_CHECKS"
 LOOKUP_SKEW_S = 5  # `from` this much before the POST: clocks differ a little
+LOOKUP_SETTLE_S = 1.0  # a session just created may take a moment to be listed
 AMBIGUOUS = frozenset({408, 500, 502, 503, 504})
 
 
@@ -174,9 +174,7 @@ def _send(client: ChecklyClient, path: str, body: Mapping[str, Any], deadline: f
         attempt += 1
         delay = answer.retry_after if answer is not None else None
         if delay is None:
-            timing = client.timing
-            delay = min(timing.backoff_cap, timing.backoff_base * 2 ** (attempt - 1))
-            delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
+            delay = backoff(client.timing, attempt)
         if client.clock() + delay >= deadline:
             raise ApiUnreachable(f"the trigger was not accepted before the deadline ({last})")
         client.cancel.wait(delay)
@@ -233,6 +231,7 @@ def _look_up(
             "test session may have started; see it in Checkly > Test sessions"
         )
     params = {"from": str(math.floor(since) - LOOKUP_SKEW_S), "textSearch": name.search}
+    client.cancel.wait(LOOKUP_SETTLE_S)
     try:
         body = client.get("/v1/test-sessions", deadline, params=params | {"limit": "100"}) or {}
     except (ApiError, Unreachable) as exc:

@@ -16,9 +16,11 @@ from typing import Any
 import pytest
 
 from gate.checkly.transport import Timing
+from gate.reports.json_report import SCHEMA_VERSION
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.catalogue import DeployedCheck
 from tests.conftest import SimulatorFactory
+from tests.reports.test_json_report import VALIDATOR
 from tests.support.fake_github import FakeGitHub, running
 from tests.support.gate_run import PR_REPO, GateRun, assert_nothing_lost, run_gate
 from tests.support.paths import EVENTS
@@ -149,6 +151,8 @@ def test_no_matching_checks_fails_and_every_report_says_so(
     assert words in run.report["trigger"]["noMatchingChecks"]
     assert any(words in r for r in run.report["verdict"]["reasons"])
     assert words in run.summary and words in run.stdout
+    VALIDATOR.validate(run.report)
+    assert run.report["schemaVersion"] == SCHEMA_VERSION == 1
     assert any(c.name == "error" and words in c.data for c in run.gate_errors())
 
 
@@ -320,6 +324,7 @@ def test_the_deadline_cancels_triggered_sessions_only(
     ]
     assert run.session(given.id)["outcome"] == "incomplete"
     assert "asked Checkly to cancel" in run.session(triggered)["note"]
+    VALIDATOR.validate(run.report)  # `trigger` is in the schema, version 1 still
     assert "asked Checkly to cancel" in run.summary and "Asked Checkly to cancel" in run.stdout
     assert run.code == 1
 
