@@ -22,6 +22,7 @@ from pathlib import Path
 
 from bench.workloads import lag_sessions, passing_session, triage_session
 from gate.simulator import RecordedRequest, ScriptedSession, Simulator
+from gate.simulator.catalogue import DeployedCheck
 
 ROOT = Path(__file__).resolve().parent.parent
 # Modules the gate must not load before its first request (PyGithub, jinja2, the reports).
@@ -242,6 +243,69 @@ def peak_in_window(times: Sequence[float], window: float) -> int:
             first += 1
         peak = max(peak, last - first + 1)
     return peak
+
+
+# -- trigger mode --------------------------------------------------------------------------
+SPREAD_S = 3.0  # a trigger's runs end within this long of each other
+
+
+@dataclasses.dataclass(frozen=True)
+class TriggerRow:
+    """One gate that triggers its sessions (all ending T s after the trigger) and waits."""
+
+    what: str
+    checks: int
+    sessions: int
+    t: float
+    wall: float  # from the gate's launch to its exit
+    lag: float  # from the last session's completion to the gate's exit
+    requests: int
+    per_session_max: int
+    peak_60s: int
+    answered_429: int
+
+
+def trigger_row(kind: str, checks: int, t: float, rate_limit: int = 600) -> TriggerRow:
+    """`checks` deployed checks tagged `bench`, each run lasting `t` s; one gate triggers them
+    (`kind`: `check-sessions`, one session per check, or `test-session`, one of all) and waits."""
+    catalogue = [
+        DeployedCheck(f"Bench check {i:03d}", tags=("bench",), duration_s=t) for i in range(checks)
+    ]
+    with (
+        Simulator(rate_limit=rate_limit, catalogue=catalogue) as sim,
+        tempfile.TemporaryDirectory() as out,
+    ):
+        argv = gate_argv(sim, [], Path(out))
+        argv[argv.index("--test-session-ids") : argv.index("--test-session-ids") + 2] = []
+        run = launch([*argv, "--trigger", kind, "--tags", "bench"])
+        report = json.loads((Path(out) / "report.json").read_text(encoding="utf-8"))
+        ids = report["trigger"]["sessionIds"]
+        requests = sim.requests
+        done = [sim.completed_at(i) for i in ids]
+    if not ids or any(d is None for d in done):
+        raise BenchError(f"the {kind} trigger's sessions did not all finish")
+    per = per_session_counts(requests, ids)
+    times = [r.time for r in requests]
+    return TriggerRow(
+        what=f"{kind}: {checks} checks",
+        checks=checks,
+        sessions=len(ids),
+        t=t,
+        wall=run.exited - run.launched,
+        lag=run.exited - max(d for d in done if d is not None),
+        requests=len(requests),
+        per_session_max=max(per.values(), default=0),
+        peak_60s=peak_in_window(times, 60.0),
+        answered_429=sum(r.status == 429 for r in requests),
+    )
+
+
+def trigger_rows(check_sessions: int, test_checks: int, t: float) -> list[TriggerRow]:
+    """A trigger of `check_sessions` check sessions, then a test session of `test_checks`."""
+    return [
+        trigger_row("check-sessions", check_sessions, t),
+        trigger_row("test-session", test_checks, t),
+    ]
 
 
 # -- start-up ------------------------------------------------------------------------------

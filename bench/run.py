@@ -31,6 +31,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--lag-base", type=float, default=2.5, help="verdict lag: sessions last this + a phase"
     )
+    parser.add_argument(
+        "--trigger-checks", type=int, default=300, help="trigger mode: check sessions started"
+    )
+    parser.add_argument(
+        "--trigger-test-checks",
+        type=int,
+        default=500,
+        help="trigger mode: checks of a test session",
+    )
     parser.add_argument("--startup-reps", type=int, default=5)
     parser.add_argument("--render-runs", type=int, default=10_000)
     parser.add_argument("--triage-checks", type=int, default=15, help="triage: failing checks")
@@ -47,11 +56,16 @@ def collect(options: argparse.Namespace) -> Results:
     counts = [int(c) for c in options.sessions.split(",") if c.strip()]
     say(f"scale: {', '.join(map(str, counts))} sessions x {options.t:g} s, side by side")
     rows = measure.scale_rows(counts, options.t)
+    say(
+        f"trigger mode: {options.trigger_checks} check sessions, then a test session of "
+        f"{options.trigger_test_checks} checks, x {options.t:g} s"
+    )
+    triggered = measure.trigger_rows(options.trigger_checks, options.trigger_test_checks, options.t)
     say(f"render: {options.render_runs:,} runs")
     render = measure.render(options.render_runs)
     say(f"triage: {options.triage_checks} failing checks")
     triage = measure.triage(options.triage_checks)
-    return Results(lag, rows, startup, render, triage)
+    return Results(lag, rows, startup, render, triage, triggered)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

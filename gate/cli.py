@@ -14,6 +14,7 @@ from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import DEFAULT_TIMING, Timing
 from gate.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError
 from gate.options.config import load_config
+from gate.options.trigger_options import secret_env_values
 from gate.pipeline import run
 from gate.runner.workflow import Runner
 from gate.signals import Signals
@@ -27,6 +28,7 @@ SECRET_ENV = (
     "GITHUB_TOKEN",
 )
 SECRET_FLAGS = ("--api-key", "--github-token")
+SECRET_ENV_LINES = ("INPUT_SECRET-ENV", "INPUT_SECRET_ENV")  # KEY=VALUE lines: mask the values
 
 
 def main(
@@ -53,6 +55,7 @@ def main(
     signals.install()  # first: a cancelled run still writes its reports
     runner = Runner(env, stream, errors)
     runner.mask([*(env[name] for name in SECRET_ENV if env.get(name)), *flag_secrets(args)])
+    runner.mask(v for name in SECRET_ENV_LINES for v in secret_env_values(env.get(name, "")))
     try:
         config = load_config(args, env, cwd=Path.cwd())
         runner.mask(config.secrets())
@@ -92,9 +95,12 @@ def flag_secrets(args: Sequence[str]) -> list[str]:
     anything else is printed (even when the options turn out to be invalid)."""
     found: list[str] = []
     for index, arg in enumerate(args):
-        for flag in SECRET_FLAGS:
+        for flag in (*SECRET_FLAGS, "--secret-env"):
             if arg.startswith(flag + "="):
-                found.append(arg[len(flag) + 1 :].strip())
+                value = arg[len(flag) + 1 :].strip()
             elif arg == flag and index + 1 < len(args):
-                found.append(args[index + 1].strip())
+                value = args[index + 1].strip()
+            else:
+                continue
+            found += secret_env_values(value) if flag == "--secret-env" else [value]
     return [value for value in found if value]

@@ -16,6 +16,11 @@ from gate.reports.templating import load_templates, render_comment
 from gate.runner.comment_history import marker_for
 from gate.runner.workflow import Runner
 from gate.simulator import Simulator, demo_sessions
+from gate.simulator.catalogue import demo_catalogue
+
+# The trigger the demo adds to the sample sessions: a test session of the deployed checks
+# tagged `preview`, pointed at a preview deployment (SPEC §7, §8).
+DEMO_TRIGGER = ("--tags", "preview", "--env", "ENVIRONMENT_URL=https://pr-42.shop.acme.example")
 
 
 def run_demo(args: Sequence[str], out: TextIO) -> int:
@@ -30,7 +35,7 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
     folder: Path = options.output_dir
     folder.mkdir(parents=True, exist_ok=True)
     sessions = demo_sessions()
-    with Simulator(sessions) as sim:
+    with Simulator(sessions, catalogue=demo_catalogue()) as sim:
         ids = {
             kind: ",".join(s.id for s in sessions if s.kind == kind.value) for kind in SessionKind
         }
@@ -45,6 +50,7 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
             "--junit-file", str(folder / "junit.xml"),
             "--json-file", str(folder / "report.json"),
             "--pr-comment", "never",
+            *DEMO_TRIGGER,
         ]  # fmt: skip
         environ: dict[str, str] = {}
         runner = Runner(environ, out)
@@ -52,6 +58,11 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
             f"checkly-gate demo: a Checkly API simulator is serving {len(sessions)} "
             f"sample sessions at {sim.url}"
         )
+        runner.say(
+            "It also triggers a test session of the checks tagged `preview`, as you would "
+            "(with CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID set):"
+        )
+        runner.say(f"  $ checkly-gate {' '.join(DEMO_TRIGGER)}")
         try:
             config = load_config(argv, environ)
             runner.mask(config.secrets())

@@ -4,9 +4,12 @@
     ├── InvalidOptions             exit 2: every bad option, reported at once
     ├── TemplateProblem            exit 2: a custom template cannot be used
     │   └── TemplateMissingMarker  exit 2: a comment template dropped the marker
+    ├── TriggerRefused             exit 2: Checkly refused the trigger's filters or location (400)
     ├── NoVerdict                  exit 3: no verdict possible
     │   ├── CredentialsRejected    exit 3: 401/403 from Checkly
-    │   └── ApiUnreachable         exit 3: Checkly never answered before the deadline
+    │   ├── ApiUnreachable         exit 3: Checkly never answered before the deadline
+    │   ├── PlanLimit              exit 3: the trigger is over the plan's limits (402)
+    │   └── TriggerUncertain       exit 3: a trigger's answer was lost; runs may have started
     └── Interrupted                exit 130/143: SIGINT/SIGTERM
 
 Expected per-session problems (404, 400, a deadline) are *not* exceptions: they become the
@@ -93,6 +96,32 @@ class ApiUnreachable(NoVerdict):
     """Checkly could not be reached (or kept failing) until the deadline."""
 
     hint = "Check `api-url`, HTTPS_PROXY/NO_PROXY, and status.checklyhq.com; raise `timeout`."
+
+
+class TriggerRefused(GateError):
+    """Checkly answered 400 to a trigger: the filters, location or variables were refused."""
+
+    exit_code = EXIT_INVALID
+    hint = "Check `tags`, `check-ids`, `location`, `env` and `secret-env` (docs/trigger-mode.md)."
+
+
+class PlanLimit(NoVerdict):
+    """Checkly answered 402 to a trigger: the account's plan does not allow these runs."""
+
+    hint = (
+        "The account's plan limits (or lacks) what was triggered: see Checkly > Account "
+        "settings > Plans & billing, or trigger fewer checks (`tags`, `check-ids`)."
+    )
+
+
+class TriggerUncertain(NoVerdict):
+    """A trigger's answer was lost (a timeout, a reset, a 5xx), and retrying could start the
+    runs twice: the gate stops rather than guess."""
+
+    hint = (
+        "Look at the runs in Checkly before running the gate again; a trigger has no "
+        "idempotency key, so the gate never sends one twice when it cannot tell."
+    )
 
 
 class Interrupted(GateError):

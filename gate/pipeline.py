@@ -6,6 +6,7 @@ turns what this raises into exit codes; `gate.demo` calls it against the simulat
 
 from __future__ import annotations
 
+import dataclasses
 import signal
 import time
 from collections.abc import Callable, Mapping
@@ -18,11 +19,13 @@ from gate.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, N
 from gate.model import Session
 from gate.options.config import Config
 from gate.options.durations import format_duration
+from gate.options.session_ids import SessionRef
 from gate.publish import redact, write_reports
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.runner.workflow import Runner, neutralize
 from gate.signals import Signals
+from gate.trigger_run import finish_trigger, start_trigger
 from gate.verdict import decide
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -62,30 +65,42 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        runner.say(waiting_line(config))
+        started_runs, warnings = start_trigger(
+            config, client, runner, environ=environ, start=start, signals=signals
+        )
+        triggered = started_runs.sessions if started_runs else ()
+        seen_links.update(s.id for s in triggered if s.link)
+        refs = [*config.sessions, *(SessionRef(s.kind, s.id) for s in triggered)]
+        if refs:
+            runner.say(waiting_line(len(refs), config))
         warm: list[Templates] = []
         waited = wait_all(
             client,
-            config.sessions,
-            config.timeout_s,
+            refs,
+            max(config.timeout_s - (clock() - start), 0.0),
             config.max_wait_seconds,
             progress=Progress(say=runner.say, interval=progress_interval),
             on_link=on_link,
             interrupted=signals,
             meanwhile=_prepare_reports(templates, warm),
         )
-        sessions = waited.sessions
-        warnings: list[str] = []
+        if not refs:  # nothing to wait for: the trigger's answer was Checkly's
+            waited = dataclasses.replace(waited, reached=True)
+        sessions, trigger_info, notes, also_failing = finish_trigger(
+            started_runs, config.trigger, waited, client=client, runner=runner
+        )
+        warnings += notes
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
-            sessions, warnings = _explain(
+            sessions, explained = _explain(
                 sessions, client, config, deadline, signals, started=started
             )
-        verdict = decide(sessions, config.thresholds)
+            warnings += explained
+        verdict = decide(sessions, config.thresholds, also_failing=also_failing)
         no_verdict = _no_verdict(waited, signals)
         report = Report(
             sessions=tuple(sessions),
@@ -95,32 +110,45 @@ def run(
             warnings=tuple(warnings),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
+            trigger=trigger_info,
         )
         report = redact(report, runner.scrub)
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        if problems:
-            raise NoVerdict("could not write every report: " + "; ".join(problems))
-        if signals.signum is not None:
-            raise Interrupted(signals.signum)
-        if waited.credentials is not None:
-            raise waited.credentials
-        if not waited.reached:
-            raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
-        if not verdict.passed:
-            if runner.github:  # elsewhere the console's last line already says it
-                runner.error(verdict.summary, title="checkly-gate")
-            return EXIT_FAILED
-        return EXIT_PASSED
+        return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
     finally:
         if own_signals:
             signals.restore()
 
 
-def waiting_line(config: Config) -> str:
+def _exit_code(
+    report: Report,
+    problems: list[str],
+    waited: WaitResult,
+    *,
+    signals: Signals,
+    runner: Runner,
+    config: Config,
+) -> int:
+    """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143."""
+    if problems:
+        raise NoVerdict("could not write every report: " + "; ".join(problems))
+    if signals.signum is not None:
+        raise Interrupted(signals.signum)
+    if waited.credentials is not None:
+        raise waited.credentials
+    if not waited.reached:
+        raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
+    if not report.verdict.passed:
+        if runner.github:  # elsewhere the console's last line already says it
+            runner.error(report.verdict.summary, title="checkly-gate")
+        return EXIT_FAILED
+    return EXIT_PASSED
+
+
+def waiting_line(count: int, config: Config) -> str:
     """`Waiting for 2 Checkly sessions (timeout 6h) at …`: the timeout as people write it."""
-    count = len(config.sessions)
     return (
         f"Waiting for {count} Checkly session{'s' if count != 1 else ''} "
         f"(timeout {format_duration(config.timeout_s)}) at {config.api_url}"

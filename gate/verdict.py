@@ -117,8 +117,12 @@ def not_counted(run: CheckRun, thresholds: Thresholds) -> bool:
     )
 
 
-def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
+def decide(
+    sessions: Sequence[Session], thresholds: Thresholds, *, also_failing: Sequence[str] = ()
+) -> Verdict:
     """Count check runs and apply the thresholds of SPEC §4 (and §9's preexisting-failures).
+    `also_failing`: reasons the gate fails whatever the runs did (a trigger that matched no
+    check, SPEC §8).
 
     A run not counted is out of the thresholds altogether: neither failing nor in the pass
     rate's total. It still makes its session's failing runs non-empty, so the red-session
@@ -159,6 +163,7 @@ def decide(sessions: Sequence[Session], thresholds: Thresholds) -> Verdict:
             f"pass rate {pass_rate:.1f}% is below the required "
             f"{thresholds.min_pass_rate:g}% (min-pass-rate)"
         )
+    reasons += also_failing
     return Verdict(
         passed=not reasons,
         total=total,

@@ -1,4 +1,5 @@
-"""Shared fixtures: a factory for the Checkly API simulator (real HTTP on 127.0.0.1)."""
+"""Shared fixtures: a factory for the Checkly API simulator (real HTTP on 127.0.0.1), and
+`start_gate` (the gate in a subprocess, from tests/support/gate_process.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from typing import Any
 import pytest
 
 from gate.simulator import ScriptedSession, Simulator
+from tests.support.gate_process import start_gate
+
+__all__ = ["SimulatorFactory", "simulator", "start_gate"]
 
 SimulatorFactory = Callable[..., Simulator]
 

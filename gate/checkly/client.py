@@ -15,8 +15,8 @@ a cancelled run exits at once even while a server holds its answer.
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import random
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -36,12 +36,25 @@ from gate.checkly.transport import (
     Timing,
     Unreachable,
     api_message,
+    backoff,
     describe,
     retry_after_seconds,
+    sent_or_not,
 )
 from gate.errors import CredentialsRejected
 from gate.masking import secret_forms
 from gate.model import CheckRun, Session, SessionKind
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """One POST's answer: the status, the JSON body (None: none or not JSON), the API's
+    message (the key scrubbed) and `Retry-After` in seconds."""
+
+    status: int
+    body: Any
+    message: str
+    retry_after: float | None = None
 
 
 class ChecklyClient:
@@ -172,14 +185,47 @@ class ChecklyClient:
                 raise Unreachable(last)
             own_backoff = delay is None
             if delay is None:
-                delay = min(timing.backoff_cap, timing.backoff_base * 2 ** (attempt - 1))
-                delay *= 0.5 + random.random() / 2  # noqa: S311 - jitter, not crypto
+                delay = backoff(timing, attempt)
             left = deadline - self.clock()
             if last_try or left <= 0 or (delay >= left and not own_backoff):
                 raise Unreachable(last)  # a Retry-After past the deadline is not waited for
             if delay >= left:  # our back-off is cut to the time left: one last try at the deadline
                 last_try, delay = True, left
             self._sleep(delay)
+
+    def post(
+        self, path: str, body: Mapping[str, Any], deadline: float, *, force: bool = False
+    ) -> Answer:
+        """POST `body` once; never retried here (a trigger must not start its runs twice).
+
+        Raises `NotSent` when the request cannot have gone out, `AnswerLost` when it went out
+        and no answer came. `force`: even after `abort()` (the cancels of a stopping run);
+        its timeouts are then bounded by `deadline` alone.
+        """
+        if self.cancel.is_set() and not force:
+            raise Unreachable("cancelled")
+        if not force:
+            self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
+        left = max(deadline - self.clock(), 0.05)
+        timing = self.timing
+        timeout = (min(timing.connect, left), min(timing.plain_read, left))
+        try:
+            response = self._session().post(self.api_url + path, json=body, timeout=timeout)
+        except requests.exceptions.RequestException as exc:
+            raise sent_or_not(exc) from exc
+        try:
+            try:
+                parsed = response.json() if response.content else None
+            except ValueError:
+                parsed = None
+            return Answer(
+                response.status_code,
+                parsed,
+                self._message(response),
+                retry_after_seconds(response.headers.get("Retry-After")),
+            )
+        finally:
+            response.close()
 
     # -- endpoints -----------------------------------------------------------------------
     def completion(
@@ -207,6 +253,16 @@ class ChecklyClient:
         else:
             path = f"/v1/check-results/{run.check_id}/{run.result_id}"
         return self.get(path, deadline) or {}
+
+    def locations(self, timeout: float) -> list[str]:
+        """The public region codes (`GET /v1/locations`), one try; [] when they cannot be read."""
+        try:
+            response = self._session().get(self.api_url + "/v1/locations", timeout=timeout)
+            listed = response.json() if response.status_code == 200 else []
+        except (requests.exceptions.RequestException, ValueError):
+            return []
+        items = listed if isinstance(listed, list) else []
+        return [str(x["region"]) for x in items if isinstance(x, dict) and x.get("region")]
 
     def get_error_group(self, kind: SessionKind, group_id: str, deadline: float) -> dict[str, Any]:
         prefix = (

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import email.utils
+import random
 import socket
 import threading
 import time
@@ -22,6 +23,7 @@ from requests.adapters import HTTPAdapter
 from urllib3 import PoolManager, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+from urllib3.exceptions import NewConnectionError
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 
@@ -39,6 +41,12 @@ class Timing:
 
 
 DEFAULT_TIMING = Timing()
+
+
+def backoff(timing: Timing, attempt: int) -> float:
+    """The exponential back-off before retry `attempt` (1, 2, …), jittered to 50-100 %."""
+    delay: float = min(timing.backoff_cap, timing.backoff_base * 2.0 ** (attempt - 1))
+    return delay * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not crypto
 
 
 class ApiError(Exception):
@@ -179,6 +187,27 @@ class Connections:
                 return manager
 
         return Adapter()
+
+
+class NotSent(Exception):
+    """The connection failed before the request went out (refused, DNS, connect timeout):
+    Checkly cannot have seen it, so a POST may be sent again."""
+
+
+class AnswerLost(Exception):
+    """The request went out but no answer came back (a reset, a read timeout): whatever it
+    asked for may have happened."""
+
+
+def sent_or_not(exc: requests.exceptions.RequestException) -> NotSent | AnswerLost:
+    """Classify a failed POST: could the request have reached Checkly?"""
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(
+        reason, NewConnectionError
+    ):
+        return NotSent(describe(exc))
+    return AnswerLost(describe(exc))
 
 
 class Retryable(Exception):

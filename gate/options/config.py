@@ -22,6 +22,7 @@ from gate import __version__
 from gate.errors import InvalidOptions
 from gate.masking import scrub
 from gate.options.session_ids import SessionRef
+from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 from gate.verdict import DEFAULT_FAIL_ON, Thresholds
 
@@ -48,7 +49,15 @@ class Option:
         return self.name in LIST_OPTIONS
 
 
-LIST_OPTIONS = ("test-session-ids", "check-session-ids", "session-files")
+LIST_OPTIONS = (
+    "test-session-ids",
+    "check-session-ids",
+    "session-files",
+    "tags",
+    "check-ids",
+    "env",
+    "secret-env",
+)
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -100,6 +109,25 @@ OPTIONS: tuple[Option, ...] = (
     Option("junit-file", "Write a JUnit XML report here.", metavar="PATH"),
     Option("json-file", "Write the JSON report here.", metavar="PATH"),
     Option("summary-file", "Also write the Markdown summary here.", metavar="PATH"),
+    Option("trigger", "Start Checkly runs first: test-session or check-sessions.", metavar="KIND"),
+    Option(
+        "tags", "Checks to run: a tag group per line, tags separated by commas.", metavar="TAGS"
+    ),
+    Option("check-ids", "Checks to run, by ID or check link.", metavar="IDS"),
+    Option(
+        "location", "Where a triggered test session runs (default eu-central-1).", metavar="CODE"
+    ),
+    Option("env", "KEY=VALUE lines for the checks of a triggered test session.", metavar="LINES"),
+    Option("secret-env", "The same, as secret variables (masked).", metavar="LINES"),
+    Option("test-session-name", "Name of a triggered test session.", metavar="NAME"),
+    Option("retries", "Retries (0-3) per check run of a triggered test session.", metavar="N"),
+    Option("fail-on-no-matching", "A trigger matching no check fails.", "true", metavar="BOOL"),
+    Option(
+        "cancel-on-exit",
+        "Cancel triggered sessions when the gate stops early.",
+        "true",
+        metavar="BOOL",
+    ),
     Option(
         "preexisting-failures",
         "fail or allow: allow leaves runs already failing before the session uncounted.",
@@ -130,10 +158,12 @@ class Config:
     junit_file: Path | None
     json_file: Path | None
     summary_file: Path | None
+    trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
 
     def secrets(self) -> list[str]:
         """The non-empty secret values, to mask and to scan output for."""
-        return [s for s in (self.api_key, self.github_token) if s]
+        found = [s for s in (self.api_key, self.github_token) if s]
+        return found + (self.trigger.secrets() if self.trigger else [])
 
 
 class _Parser(argparse.ArgumentParser):
@@ -204,11 +234,12 @@ def load_config(
     r.unknown_arguments(extra)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
     outputs = r.outputs()
+    trigger = read_trigger(r)
     config = Config(
         api_key=r.secret("api-key", "the api-key input (from a secret) or CHECKLY_API_KEY") or "",
         account_id=r.account_id(),
         api_url=r.api_url(),
-        sessions=r.sessions(),
+        sessions=r.sessions(triggered=trigger is not None),
         timeout_s=r.timeout(),
         max_wait_seconds=r.whole("max-wait-seconds", 30, 1, 30),
         thresholds=Thresholds(
@@ -227,6 +258,7 @@ def load_config(
         junit_file=outputs["junit-file"],
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
+        trigger=trigger,
     )
     if r.problems:
         order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}

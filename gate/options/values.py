@@ -24,6 +24,7 @@ from gate.options.session_ids import (
     show,
     unique,
 )
+from gate.options.trigger_options import picked_secrets
 from gate.verdict import DEFAULT_FAIL_ON
 
 DEFAULT_API_URL = "https://api.checklyhq.com"
@@ -54,11 +55,8 @@ class ValueReader:
 
     @property
     def secret_values(self) -> list[str]:
-        return [
-            self.values[name]
-            for name in SECRETS
-            if len(self.values.get(name, "").strip()) >= MIN_SECRET_LENGTH
-        ]
+        values = [self.values.get(name, "") for name in SECRETS] + picked_secrets(self.values)
+        return [v for v in values if len(v.strip()) >= MIN_SECRET_LENGTH]
 
     def problem(self, name: str, message: str) -> None:
         self.problems.append((name, message))
@@ -128,7 +126,7 @@ class ValueReader:
             )
         return value.rstrip("/")
 
-    def sessions(self) -> tuple[SessionRef, ...]:
+    def sessions(self, *, triggered: bool = False) -> tuple[SessionRef, ...]:
         refs: list[SessionRef] = []
         before = len(self.problems)
         for name, kind in (
@@ -148,10 +146,11 @@ class ValueReader:
         refs += found
         for message in problems:
             self.problem("session-files", f"session-files: {message}")
-        if not refs and len(self.problems) == before:
+        if not refs and not triggered and len(self.problems) == before:
             self.problem(
                 "test-session-ids",
-                "no session to wait for: give test-session-ids, check-session-ids or session-files",
+                "no session to wait for: give test-session-ids, check-session-ids or "
+                "session-files, or start runs with tags, check-ids or trigger",
             )
         return unique(refs)
 

@@ -191,6 +191,7 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         cut: list[object] = [*kept]
         cut.append({"truncated": True, "omitted": len(sessions) - len(kept), "see": "json-file"})
         text = json.dumps(cut, separators=(",", ":"))
+    triggered = report.triggered_test_session
     return {
         "result": verdict.result,
         "total-count": str(verdict.total),
@@ -200,4 +201,6 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         "sessions": text,
         "comment-url": comment_url or "",
         "json-file": json_file or "",
+        "test-session-id": triggered.id if triggered else "",
+        "test-session-url": (triggered.link or "") if triggered else "",
     }

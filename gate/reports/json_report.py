@@ -15,7 +15,7 @@ from typing import Any
 
 from gate import __version__
 from gate.model import CheckRun, Outcome, Session
-from gate.reports.report import Report, RunInfo
+from gate.reports.report import Report, RunInfo, TriggerInfo
 from gate.reports.triage_view import age_view, label_counts, triage_view
 from gate.verdict import Thresholds, is_failing
 
@@ -34,6 +34,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "commentKey": report.comment_key,
         "warnings": list(report.warnings),
         "interrupted": report.interrupted,
+        "trigger": _trigger(report.trigger),
     }
 
 
@@ -142,6 +143,18 @@ def _run(run: CheckRun, thresholds: Thresholds, start: datetime | None) -> dict[
             "firstSeen": age.first_seen,
             "lastSeen": age.last_seen,
         },
+    }
+
+
+def _trigger(trigger: TriggerInfo | None) -> dict[str, Any] | None:
+    if trigger is None:
+        return None
+    return {
+        "kind": trigger.kind,
+        "filters": trigger.filters,
+        "sessionIds": list(trigger.session_ids),
+        "noMatchingChecks": trigger.no_match,
+        "cancelled": [{"id": c.id, "kind": c.kind, "result": c.result} for c in trigger.cancelled],
     }
 
 

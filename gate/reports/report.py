@@ -44,6 +44,26 @@ class RunInfo:
 
 
 @dataclasses.dataclass(frozen=True)
+class CancelRequest:
+    """One cancel the gate sent for a triggered session as it stopped, and Checkly's answer."""
+
+    kind: str  # "test" | "check"
+    id: str
+    result: str  # "accepted", "not found (HTTP 404)", "refused (HTTP 403: …)", "no answer …"
+
+
+@dataclasses.dataclass(frozen=True)
+class TriggerInfo:
+    """What the gate triggered before it waited (SPEC §8); those sessions come last."""
+
+    kind: str  # "test-session" | "check-sessions"
+    filters: str  # in plain words: "tags production AND webapp", "all eligible checks"
+    session_ids: tuple[str, ...] = ()
+    no_match: str | None = None  # which filters matched nothing, when they did
+    cancelled: tuple[CancelRequest, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True)
 class Report:
     """Sessions in the order given, the verdict, and the run they belong to."""
 
@@ -55,6 +75,13 @@ class Report:
     interrupted: str | None = None
     # Why no verdict was possible (credentials, unreachable, signal), in plain words; None: judged
     no_verdict: str | None = None
+    trigger: TriggerInfo | None = None
+
+    @property
+    def triggered_test_session(self) -> Session | None:
+        """The test session the gate triggered (for the `test-session-*` outputs)."""
+        ids = set(self.trigger.session_ids) if self.trigger else set()
+        return next((s for s in self.sessions if s.id in ids and s.kind.value == "test"), None)
 
     @property
     def judged(self) -> bool:

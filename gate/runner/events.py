@@ -2,8 +2,8 @@
 
 `find_pr` reads `GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH` (the JSON payload) and
 `GITHUB_REPOSITORY`. It never touches the network: when the PR can only be found through the
-API (a `workflow_run` from a fork, a `push`), it returns a lookup hint that `gate.runner.pr_comment`
-resolves.
+API (a `workflow_run` from a fork, a `push`, a `deployment_status` and the other events about a
+commit), it returns a lookup hint that `gate.runner.pr_comment` resolves.
 """
 
 from __future__ import annotations
@@ -25,6 +25,15 @@ PULL_REQUEST_EVENTS = frozenset(
 )
 _ZERO_SHA = "0" * 40
 _PAYLOAD_EVENTS = frozenset({"issue_comment", "workflow_run"})  # found from the payload only
+# Events about a commit and no pull request: the PR is the open one whose head is that commit
+# (`GET /repos/{owner}/{repo}/commits/{sha}/pulls`), the payload's field naming the commit.
+COMMIT_EVENTS = {
+    "deployment_status": ("deployment", "sha"),
+    "deployment": ("deployment", "sha"),
+    "check_suite": ("check_suite", "head_sha"),
+    "check_run": ("check_run", "head_sha"),
+    "status": (None, "sha"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -89,6 +98,8 @@ def find_pr(environ: Mapping[str, str], override: int | None) -> PrTarget:
         return _from_workflow_run(repo, payload)
     if event == "push":
         return _from_push(repo, payload, environ)
+    if event in COMMIT_EVENTS:
+        return _from_commit(event, repo, payload, environ)
     return PrTarget(None, repo, _no_pr_reason(event), event)
 
 
@@ -164,6 +175,18 @@ def _from_push(repo: str, payload: Mapping[str, Any], environ: Mapping[str, str]
     return PrTarget(None, repo, None, "push", commit_sha=sha, head_sha=sha)
 
 
+def _from_commit(
+    event: str, repo: str, payload: Mapping[str, Any], environ: Mapping[str, str]
+) -> PrTarget:
+    """`deployment_status` and the like: the commit deployed or checked, found by its PRs."""
+    holder, field = COMMIT_EVENTS[event]
+    sha = _str((_dict(payload.get(holder)) if holder else payload).get(field))
+    sha = sha or environ.get("GITHUB_SHA") or None
+    if sha is None:
+        return PrTarget(None, repo, f"the `{event}` event names no commit", event)
+    return PrTarget(None, repo, None, event, commit_sha=sha, head_sha=sha)
+
+
 def _no_pr_reason(event: str) -> str:
     if event == "merge_group":
         return (
@@ -173,6 +196,11 @@ def _no_pr_reason(event: str) -> str:
     if event in ("schedule", "workflow_dispatch", "repository_dispatch"):
         return f"the `{event}` event is not about a pull request; set `pr-number` to comment anyway"
     return f"the `{event}` event has no pull request; set `pr-number` to comment anyway"
+
+
+def load_payload(path: str | None) -> dict[str, Any]:
+    """The event payload, or {} when it is missing or unreadable (`find_pr` says why)."""
+    return _load_payload(path)[0]
 
 
 def _load_payload(path: str | None) -> tuple[dict[str, Any], str | None]:

@@ -164,14 +164,21 @@ def _marked(issue: Issue, marker: str, owner: CommentOwner) -> list[IssueComment
 
 
 def _lookup_pr(repo: Repository, target: PrTarget) -> int | None:
-    """The open PR of a fork's `workflow_run` (by head) or of a pushed commit."""
+    """The open PR of a fork's `workflow_run` (by head), or the open PR whose head is the
+    commit (a push, a deployment: SPEC §5); several: the most recently updated."""
     if target.head_label:
         pulls = list(repo.get_pulls(state="open", head=target.head_label))
-    elif target.commit_sha:
-        pulls = [p for p in repo.get_commit(target.commit_sha).get_pulls() if p.state == "open"]
-    else:
+        pulls.sort(key=lambda p: (p.head.sha != target.head_sha, p.number))
+        return pulls[0].number if pulls else None
+    if not target.commit_sha:
         return None
-    pulls.sort(key=lambda p: (p.head.sha != target.head_sha, p.number))
+    sha = target.commit_sha.lower()
+    pulls = [
+        p
+        for p in repo.get_commit(target.commit_sha).get_pulls()
+        if p.state == "open" and (p.head.sha or "").lower() == sha
+    ]
+    pulls.sort(key=lambda p: p.updated_at.timestamp() if p.updated_at else 0.0, reverse=True)
     return pulls[0].number if pulls else None
 
 

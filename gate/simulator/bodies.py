@@ -98,7 +98,7 @@ def test_session_body(session: ScriptedSession, t: Timeline) -> Json:
         "startedAt": iso(t.started),
         "stoppedAt": iso(t.started + t.elapsed) if t.finished else None,
         "timeElapsed": round(t.elapsed * 1000),
-        "metadata": dict(_METADATA),
+        "metadata": dict(_METADATA if session.metadata is None else session.metadata),
         "results": results,
     }
 

@@ -75,6 +75,7 @@ class ScriptedSession:
     http_status: int | None = None  # every request for this session gets this status
     faults: list[Fault] = field(default_factory=list)  # one per request, in order
     never_finishes: bool = False
+    metadata: dict[str, Any] | None = None  # a test session's metadata (None: the sample's)
 
     def __post_init__(self) -> None:
         if self.kind not in ("test", "check"):

@@ -17,8 +17,11 @@ from urllib.parse import unquote
 
 from gate.simulator import bodies
 from gate.simulator import scenarios as data
+from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.check_history import History
+from gate.simulator.play import Play
 from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession
+from gate.simulator.triggers import TriggerRoutes
 from gate.simulator.wire import Handler, HttpServer, RecordedRequest, Reply, error_reply, json_reply
 
 _ROUTES = [
@@ -41,36 +44,6 @@ _LABEL = {"test": "Test session", "check": "Check session"}
 _PER_SESSION = ("session", "completion", "result")
 
 
-class _Play:
-    """A scripted session in play: the script, its clock and its unused faults."""
-
-    def __init__(self, session: ScriptedSession) -> None:
-        self.session, self.added, self.wall = session, time.monotonic(), time.time()
-        self.forced: float | None = None
-        self.faults: deque[Fault] = deque(session.faults)
-        self.finish_after_408: int | None = None  # 408s to answer before finishing
-
-    def due(self) -> float | None:
-        """When the script says it finishes (None: never, unless `finish()`ed)."""
-        return None if self.session.never_finishes else self.added + self.session.duration_s
-
-    def finished_at(self, now: float) -> float | None:
-        times = [t for t in (self.due(), self.forced) if t is not None]
-        return min(times) if times and min(times) <= now else None
-
-    def timeline(self, now: float) -> data.Timeline:
-        end = self.finished_at(now)
-        elapsed = (now if end is None else end) - self.added
-        count, duration = len(self.session.results), self.session.duration_s
-        if end is not None:
-            done = count
-        elif self.session.never_finishes or duration <= 0:
-            done = count // 2
-        else:
-            done = min(int(count * elapsed / duration), count - 1)
-        return data.Timeline(self.wall, elapsed, end is not None, done, duration)
-
-
 class Simulator:
     """The Checkly API on 127.0.0.1 (see the module docstring). Thread-safe."""
 
@@ -85,12 +58,13 @@ class Simulator:
         max_wait_cap: float | None = None,
         rate_limit: int | None = None,  # requests per 60 s, then 429
         history_rate_limit: int = 60,  # GET /v2/check-results/{checkId}'s own limit per 60 s
+        catalogue: Iterable[DeployedCheck] = (),  # the deployed checks triggers run
     ) -> None:
         self.api_key, self.account_id, self.host, self.port = api_key, account_id, host, port
         self.max_wait_cap, self.rate_limit = max_wait_cap, rate_limit
         self._cond = threading.Condition(threading.RLock())  # guards all state below
-        self._plays: dict[str, _Play] = {}
-        self._results: dict[str, tuple[_Play, int]] = {}
+        self._plays: dict[str, Play] = {}
+        self._results: dict[str, tuple[Play, int]] = {}
         self._groups: dict[str, tuple[str, str, list[ScriptedResult]]] = {}
         self._fail_all: Fault | None = None
         self.history = History(history_rate_limit)
@@ -100,6 +74,7 @@ class Simulator:
         self._stopping = threading.Event()
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
+        self.triggers = TriggerRoutes(self, catalogue)  # trigger mode: gate.simulator.triggers
         for session in sessions:
             self.add(session)
 
@@ -144,7 +119,7 @@ class Simulator:
         with self._cond:
             if session.id.lower() in self._plays:
                 raise ValueError(f"session {session.id} is already in the simulator")
-            play = self._plays[session.id.lower()] = _Play(session)
+            play = self._plays[session.id.lower()] = Play(session)
             self.history.add([r for r in session.results if r.result_type == "FINAL"], play.wall)
             for index, r in enumerate(session.results):
                 self._results[r.rid.lower()] = (play, index)
@@ -197,7 +172,12 @@ class Simulator:
             (self._connections.add if add else self._connections.discard)(conn)
 
     def _respond(
-        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str]
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        sent: bytes,
     ) -> Reply | None:
         """The answer to one request (None: reset the connection). `headers`: lower-case names."""
         route = next(((w, k, m) for w, k, p in _ROUTES if (m := p.fullmatch(path))), None)
@@ -218,6 +198,8 @@ class Simulator:
         refused = self._refuse(headers)
         if refused is not None:
             return refused
+        if (mine := self.triggers.route(method, path)) is not None:
+            return self.triggers.serve(mine, query, sent)
         if method != "GET" or route is None:
             return error_reply(404, f"Route {method}:{path} not found")
         if play is not None and play.session.http_status is not None:
@@ -229,7 +211,7 @@ class Simulator:
         handler: Callable[[str, list[str], Mapping[str, str]], Reply] = getattr(self, f"_{what}")
         return handler(kind, args, query)
 
-    def _play_for(self, what: str, kind: str, args: list[str]) -> _Play | None:
+    def _play_for(self, what: str, kind: str, args: list[str]) -> Play | None:
         if what == "result" and kind == "check":
             found = self._results.get(args[1].lower())
             return found[0] if found else None
@@ -252,7 +234,7 @@ class Simulator:
             self._hits.append(now)
         return None
 
-    def _find(self, kind: str, session_id: str) -> tuple[_Play, data.Timeline] | Reply:
+    def _find(self, kind: str, session_id: str) -> tuple[Play, data.Timeline] | Reply:
         with self._cond:
             play = self._plays.get(session_id.lower())
             if play is not None and play.session.kind == kind:
@@ -265,7 +247,7 @@ class Simulator:
         found = self._find(kind, args[0])
         return found if isinstance(found, Reply) else self._session_body(*found)
 
-    def _session_body(self, play: _Play, t: data.Timeline) -> Reply:
+    def _session_body(self, play: Play, t: data.Timeline) -> Reply:
         if play.session.kind == "test":
             return json_reply(200, bodies.test_session_body(play.session, t))
         return json_reply(200, bodies.check_session_body(play.session, t, self.account_id))

@@ -8,6 +8,7 @@ import threading
 from collections.abc import Callable, Sequence
 
 from gate.simulator import scenarios as data
+from gate.simulator.catalogue import demo_catalogue
 from gate.simulator.scenarios import ScriptedSession, demo_sessions
 from gate.simulator.server import Simulator
 
@@ -35,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signum, lambda *_: stop.set())
     options = dict(vars(args))
     sessions = SCENARIOS[options.pop("scenario")]()
-    sim = Simulator(sessions, **options).start()
+    sim = Simulator(sessions, catalogue=demo_catalogue(), **options).start()
     print(f"# Checkly API simulator: scenario {args.scenario}, listening on {args.host}")
     print(f"CHECKLY_API_URL={sim.url}\nCHECKLY_API_KEY={sim.api_key}")
     print(f"CHECKLY_ACCOUNT_ID={sim.account_id}")
@@ -43,6 +44,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         when = "never" if s.never_finishes else f"after {s.duration_s:g} s"
         print(f"# {s.kind} session {s.name!r} ends {s.status} {when}")
         print(f"{s.kind.upper()}_SESSION_ID={s.id}", flush=True)
+    for check in demo_catalogue():
+        tags = ",".join(check.tags) or "(no tags)"
+        print(f"# deployed check {check.name!r} ({check.check_type}), tags {tags}: {check.id}")
     try:
         while not stop.wait(0.5):
             pass

@@ -31,6 +31,7 @@ class RecordedRequest:
     time: float  # time.monotonic() on arrival
     status: int | None
     body: bytes
+    request_body: bytes = b""  # what the client sent (the POST bodies of triggers and cancels)
 
     def header(self, name: str) -> str | None:
         """A request header, case-insensitively."""
@@ -56,7 +57,12 @@ class Responder(Protocol):
     """What the handler needs of the simulator."""
 
     def _respond(
-        self, method: str, path: str, query: Mapping[str, str], headers: Mapping[str, str]
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        body: bytes,
     ) -> Reply | None: ...
 
     def _record(self, request: RecordedRequest) -> None: ...
@@ -94,13 +100,15 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         arrived, url = time.monotonic(), urlsplit(self.path)
-        self.rfile.read(int(self.headers.get("Content-Length") or 0))  # a body we ignore
+        sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         query = dict(parse_qsl(url.query, keep_blank_values=True))
         headers = dict(self.headers.items())
         lower = {k.lower(): v for k, v in headers.items()}
-        reply = self.sim._respond(self.command, url.path, query, lower)
+        reply = self.sim._respond(self.command, url.path, query, lower, sent)
         status, body = (None, b"") if reply is None else (reply.status, reply.body)
-        record = RecordedRequest(self.command, url.path, query, headers, arrived, status, body)
+        record = RecordedRequest(
+            self.command, url.path, query, headers, arrived, status, body, sent
+        )
         self.sim._record(record)
         if reply is None:  # RST instead of FIN: the client sees "connection reset by peer"
             self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -24,7 +24,7 @@ from tests.support.paths import ROOT
 
 GATE = ROOT / "gate"
 CORE = {"gate", "model", "outcomes", "verdict", "errors", "signals", "masking", "triage"}
-TOP = {"cli", "pipeline", "publish", "demo", "launch", "__main__"}
+TOP = {"cli", "pipeline", "trigger_run", "publish", "demo", "launch", "__main__"}
 RANK = {"core": 0, "simulator": 1, "options": 2, "checkly": 3, "runner": 4, "reports": 5, "top": 6}
 # The simulator is a stand-in for Checkly: it may use the core, never the gate's own stages,
 # and only the top (the demo) may start it.

@@ -9,93 +9,21 @@ signal must not cut the reports short, and Python's KeyboardInterrupt must never
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
-import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 import pytest
 
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
-from tests.support.entrypoint import ENTRYPOINT, action_inputs
+from tests.support.gate_process import STOP_WITHIN, Gate, wait_until
 from tests.support.gate_run import assert_nothing_lost
 from tests.support.runner_rules import runner_commands, runner_outputs
 
-STOP_WITHIN = 2.0  # SPEC §3
 LONG_POLL = 0.3  # the simulator records a request once answered: short long-polls show up
-
-
-@dataclass
-class Gate:
-    """The gate running in a subprocess, with its workspace."""
-
-    proc: subprocess.Popen[str]
-    workspace: Path
-    ids: list[str]
-    stdout: str = ""
-    stderr: str = ""
-
-    def finish(self, timeout: float) -> int:
-        self.stdout, self.stderr = self.proc.communicate(timeout=timeout)
-        return self.proc.returncode
-
-
-@pytest.fixture
-def start_gate(tmp_path: Path) -> Iterator[Callable[..., Gate]]:
-    started: list[subprocess.Popen[str]] = []
-
-    def start(sim: Simulator, sessions: Sequence[ScriptedSession], **inputs: str) -> Gate:
-        workspace = tmp_path / "workspace"
-        workspace.mkdir()
-        for name in ("github_output", "step_summary.md"):
-            (workspace / name).touch()
-        tests = [s.id for s in sessions if s.kind == "test"]
-        checks = [s.id for s in sessions if s.kind == "check"]
-        env = {
-            **action_inputs(),
-            "INPUT_API-KEY": sim.api_key,
-            "INPUT_ACCOUNT-ID": sim.account_id,
-            "INPUT_API-URL": sim.url,
-            "INPUT_TEST-SESSION-IDS": "\n".join(tests),
-            "INPUT_CHECK-SESSION-IDS": "\n".join(checks),
-            "INPUT_TIMEOUT": "5m",
-            "INPUT_PR-COMMENT": "never",
-            "INPUT_JSON-FILE": "report.json",
-            "INPUT_JUNIT-FILE": "junit.xml",
-            "INPUT_SUMMARY-FILE": "summary.md",
-            **{f"INPUT_{k.upper().replace('_', '-')}": v for k, v in inputs.items()},
-            "GITHUB_ACTIONS": "true",
-            "GITHUB_OUTPUT": str(workspace / "github_output"),
-            "GITHUB_STEP_SUMMARY": str(workspace / "step_summary.md"),
-            "GITHUB_WORKSPACE": str(workspace),
-            "GITHUB_EVENT_NAME": "push",
-            "NO_PROXY": "127.0.0.1",
-            "PATH": os.environ.get("PATH", ""),
-            "PYTHONPATH": str(ENTRYPOINT.parent),
-        }
-        proc = subprocess.Popen(
-            [sys.executable, str(ENTRYPOINT)],
-            cwd=workspace,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        started.append(proc)
-        return Gate(proc, workspace, tests + checks)
-
-    yield start
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.communicate()
 
 
 def running(result_name: str = "Checkout") -> ScriptedSession:
@@ -110,13 +38,6 @@ def running(result_name: str = "Checkout") -> ScriptedSession:
 
 def finished(kind: str = "check") -> ScriptedSession:
     return ScriptedSession(kind, "PASSED", "Done already", results=[ScriptedResult("Status")])
-
-
-def wait_until(condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    until = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < until, f"timed out waiting for {what}"
-        time.sleep(0.02)
 
 
 def long_polling(sim: Simulator, *sessions: ScriptedSession) -> Callable[[], bool]:

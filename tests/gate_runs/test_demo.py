@@ -24,18 +24,29 @@ def test_demo_waits_decides_and_reports(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     log = proc.stdout
     assert "a Checkly API simulator is serving 5 sample sessions at http://127.0.0.1:" in log
-    assert "Waiting for 5 Checkly sessions" in log
+    assert (
+        "$ checkly-gate --tags preview --env ENVIRONMENT_URL=https://pr-42.shop.acme.example" in log
+    )
+    assert "Triggered test session" in log
+    assert "ENVIRONMENT_URL=https://pr-42.shop.acme.example" in log
+    assert "Waiting for 6 Checkly sessions" in log
     assert "Waiting: " in log  # progress while the slow session runs
     assert "Gate failed:" in log
     assert "The gate's verdict: exit 1 (failed)" in log
     assert "status code equals 200, got 500" in log  # a reason, fetched from the detail
     report = json.loads((out / "report.json").read_text(encoding="utf-8"))
     outcomes = sorted(s["outcome"] for s in report["sessions"])
-    assert outcomes == ["degraded", "failed", "failed", "passed", "passed"]
+    assert outcomes == ["degraded", "failed", "failed", "passed", "passed", "passed"]
+    (triggered,) = report["trigger"]["sessionIds"]
+    assert report["sessions"][-1]["id"] == triggered  # after the sample sessions
+    assert {r["name"] for r in report["sessions"][-1]["runs"]} == {
+        "Preview homepage",
+        "Preview login",
+    }
     summary = (out / "summary.md").read_text(encoding="utf-8")
     for session in report["sessions"]:
         assert session["link"] in summary
     comment = (out / "comment.md").read_text(encoding="utf-8")
     assert comment.startswith("<!-- checkly-gate:demo -->")
     suites = ET.parse(out / "junit.xml").getroot().findall("testsuite")
-    assert len(suites) == 5
+    assert len(suites) == 6

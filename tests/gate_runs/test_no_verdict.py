@@ -13,13 +13,12 @@ import socket
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft202012Validator
 
 from gate.checkly.waiting import WaitResult
 from gate.errors import CredentialsRejected
 from gate.model import Outcome, Session, SessionKind
 from gate.pipeline import _no_verdict
-from gate.reports.json_report import report_dict, schema
+from gate.reports.json_report import report_dict
 from gate.reports.report import Report
 from gate.reports.templating import load_templates, render_comment, render_summary, template_context
 from gate.runner import pr_comment
@@ -29,11 +28,11 @@ from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.support.fake_github import running
 from tests.support.gate_run import run_gate
+from tests.support.json_schema import VALIDATOR
 from tests.support.paths import ROOT
 from tests.support.reports import MARKER, check_run, make_report
 
 KEY = "checks/gate"  # the comment-key run_gate's environment gives (workflow/job)
-VALIDATOR = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def stopped_report() -> Report:

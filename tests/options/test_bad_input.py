@@ -67,6 +67,20 @@ SPECIAL: dict[str, list[str] | None] = {
     "no `test-session-ids`, `check-session-ids` or `session-files`": None,
     "`--comment-key \"$(printf 'line\\nbreak')\"`": ["--comment-key", "line\nbreak"],
     "a `comment-key` of 201 characters": ["--comment-key", "k" * 201],
+    "`--tags production --test-session-name \"$(printf 'line\\nbreak')\"`": [
+        "--tags",
+        "production",
+        "--test-session-name",
+        "line\nbreak",
+    ],
+    "`env` and `secret-env` with 51 variables": [
+        "--tags",
+        "production",
+        "--env",
+        "\n".join(f"VAR_{i}=value" for i in range(40)),
+        "--secret-env",
+        "\n".join(f"SECRET_{i}=value-{i}" for i in range(11)),
+    ],
 }
 
 
@@ -208,7 +222,8 @@ def test_any_text_in_any_option_is_a_config_or_invalid_options(
             head = problem.split(":", 1)[0].split(" ", 1)[0]
             assert head in names or head in ("unknown", "unexpected", "argument", "no"), problem
     else:
-        assert config.sessions and 1 <= config.timeout_s <= 6 * 3600
+        assert config.sessions or config.trigger
+        assert 1 <= config.timeout_s <= 6 * 3600
         assert 1 <= config.max_wait_seconds <= 30
 
 

@@ -216,7 +216,8 @@ def test_bad_input_message(argv: list[str], message: str, workdir: Path) -> None
         ),
         (
             {"CHECKLY_API_KEY": KEY, "CHECKLY_ACCOUNT_ID": ACCOUNT},
-            "no session to wait for: give test-session-ids, check-session-ids or session-files",
+            "no session to wait for: give test-session-ids, check-session-ids or session-files, "
+            "or start runs with tags, check-ids or trigger",
         ),
         (
             BASE | {"CHECKLY_API_KEY": f"Bearer {KEY}"},

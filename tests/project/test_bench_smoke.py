@@ -22,10 +22,12 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     output = tmp_path / "latest.md"
     argv = ["--sessions", "2", "--t", "1", "--reps", "1", "--interval", "1", "--lag-base", "0.5"]
     argv += ["--startup-reps", "1", "--render-runs", "10", "--output", str(output)]
+    argv += ["--trigger-checks", "3", "--trigger-test-checks", "5"]
     code = run.main(argv)
     assert code in (0, 1)  # 1 only when a (timed) target missed on a busy machine
     text = output.read_text(encoding="utf-8")
-    for heading in ("### Verdict lag", "### Scale", "### Start-up", "### Render", "### Targets"):
+    headings = ("### Verdict lag", "### Scale", "### Trigger mode", "### Start-up", "### Render")
+    for heading in (*headings, "### Targets"):
         assert heading in text
 
     lag = re.findall(r"^\| (checkly-gate|baseline)[^|]* \| \*\*([\d.]+) s\*\*", text, re.M)
@@ -39,6 +41,18 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     requests, peak, answered_429 = int(scale[2]), int(scale[5]), int(scale[6])
     assert requests >= 2 and peak == requests and answered_429 == 0
 
+    trigger = re.findall(
+        r"^\| (check-sessions: 3 checks|test-session: 5 checks) \| (\d+) \| [\d.]+ s \| (\d+) \| "
+        r"(\d+) \| (\d+) \| (\d+) \| \*\*([\d.]+) s\*\* \|$",
+        text,
+        re.M,
+    )
+    assert [(what, int(n)) for what, n, *_ in trigger] == [
+        ("check-sessions: 3 checks", 3),
+        ("test-session: 5 checks", 1),
+    ]
+    assert all(int(per) >= 2 and int(too_many) == 0 for *_, per, _, too_many, _ in trigger)
+
     assert re.search(r"launch → first request \(median of 1\) \| \*\*[\d.]+ s\*\*", text)
     assert "`requests`" in text  # the heaviest import of the gate, named
     assert "`jinja2` (after)" in text  # the templates wait until the sessions are done
@@ -50,7 +64,7 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     assert (int(triage[1]), int(triage[2]), int(triage[3])) == (10, 10, 5)  # 15 failing checks
 
     marks = re.findall(r"^\| .+ \| (✅|❌) \|$", text, re.M)
-    assert len(marks) == 9
+    assert len(marks) == 12
     assert code == (0 if set(marks) == {"✅"} else 1)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from gate.options.config import OPTIONS
+from gate.options.trigger_options import DEFAULT_LOCATION
 from tests.support.docs import section
 from tests.support.paths import ROOT
 
@@ -37,6 +38,11 @@ SPEC_OUTPUTS = (
     "comment-url",
     "json-file",
 )
+# SPEC §8 "Triggered sessions": the outputs trigger mode adds after those of §5.
+TRIGGER_OUTPUTS = ("test-session-id", "test-session-url")
+# Defaults that live in the code, not in action.yml (SPEC §2: the runner passes every declared
+# default): the tables name them, action.yml leaves them out.
+CODE_DEFAULTS = {"location": DEFAULT_LOCATION}
 ENV_NAME = re.compile(r"\b(?:CHECKLY|GITHUB)_[A-Z_]+\b")
 
 
@@ -86,7 +92,9 @@ def test_action_inputs_are_the_spec_options(action: dict[str, Any]) -> None:
 
 
 def test_action_outputs_are_the_spec_outputs(action: dict[str, Any]) -> None:
-    assert tuple(action["outputs"]) == SPEC_OUTPUTS
+    assert tuple(action["outputs"]) == SPEC_OUTPUTS + TRIGGER_OUTPUTS
+    trigger_mode = SPEC.read_text(encoding="utf-8").split("## 8. Trigger mode", 1)[1]
+    assert all(f"`{name}`" in trigger_mode for name in TRIGGER_OUTPUTS)
     for name, spec in action["outputs"].items():
         assert spec.get("description"), f"output {name} has no description"
 
@@ -129,6 +137,9 @@ def test_action_defaults_agree_with_the_spec(action: dict[str, Any]) -> None:
     assert list(rows) == list(action["inputs"])
     for name, cell in rows.items():
         default = action_default(action["inputs"][name])
+        if name in CODE_DEFAULTS:
+            assert default is None, f"{name}: its default lives in the code, not in action.yml"
+            default = CODE_DEFAULTS[name]
         assert leading_literal(cell) == default, f"{name}: SPEC says {cell!r}"
         assert set(ENV_NAME.findall(cell)) <= set(
             ENV_NAME.findall(action["inputs"][name]["description"])
@@ -168,6 +179,7 @@ def test_readme_defaults_agree_with_action(action: dict[str, Any], path: str, he
         if name not in rows:
             continue  # reported by the test above
         default, cell = action_default(spec), rows[name]
+        default = CODE_DEFAULTS.get(name, default)
         if leading_literal(cell) != default:
             wrong.append(f"{name}: action.yml {default!r}, {path} {cell!r}")
         fallback = set(ENV_NAME.findall(spec["description"])) - {"GITHUB_TOKEN"}

@@ -106,5 +106,5 @@ def test_durations_read_as_people_write_them(seconds: float, shown: str) -> None
 
 def test_the_console_says_the_timeout_as_it_is_written() -> None:
     config = type("C", (), {"timeout_s": 21600.0, "api_url": "https://api", "sessions": (1,)})
-    line = waiting_line(config)  # type: ignore[arg-type]
+    line = waiting_line(1, config)  # type: ignore[arg-type]
     assert "timeout 6h" in line and "21600" not in line

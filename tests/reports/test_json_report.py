@@ -16,10 +16,10 @@ from gate.model import CheckRun, Outcome, Session, SessionKind
 from gate.reports.json_report import SCHEMA_VERSION, report_dict, schema, write_json
 from gate.reports.report import Report, RunInfo
 from gate.verdict import Thresholds, decide
+from tests.support.json_schema import VALIDATOR
 from tests.support.paths import ROOT
 
 NOW = datetime(2025, 8, 28, 18, 30, tzinfo=UTC)
-VALIDATOR = Draft202012Validator(schema(), format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
 def report_of(sessions: list[Session], thresholds: Thresholds | None = None, **kw: Any) -> Report:

@@ -134,3 +134,22 @@ def test_unreadable_payload_gives_a_reason(tmp_path: Path, content: str) -> None
 def test_missing_payload_file_gives_a_reason(tmp_path: Path) -> None:
     target = find_pr(env("pull_request", GITHUB_EVENT_PATH=str(tmp_path / "nope.json")), None)
     assert target.reason is not None
+
+
+@pytest.mark.parametrize(
+    ("event", "fixture", "sha"),
+    [
+        ("deployment_status", "deployment_status", HEAD),
+        ("deployment_status", "deployment_status_target_url", FORK_HEAD),
+    ],
+)
+def test_a_deployment_is_looked_up_by_its_commit(event: str, fixture: str, sha: str) -> None:
+    target = find_pr(env(event, fixture), None)
+    assert target.needs_lookup
+    assert (target.commit_sha, target.head_sha, target.head_label) == (sha, sha, None)
+
+
+def test_check_suite_and_status_without_payload_use_github_sha() -> None:
+    for event in ("check_suite", "check_run", "status", "deployment"):
+        target = find_pr(env(event, GITHUB_SHA="e" * 40), None)
+        assert target.commit_sha == "e" * 40, event

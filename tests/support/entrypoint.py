@@ -51,8 +51,13 @@ def action_inputs() -> dict[str, str]:
 
 
 def run_entrypoint(
-    tmp_path: Path, inputs: Mapping[str, str] = {}, args: tuple[str, ...] = ()
+    tmp_path: Path,
+    inputs: Mapping[str, str] = {},
+    args: tuple[str, ...] = (),
+    runner_env: Mapping[str, str] = {},
 ) -> Run:
+    """`entrypoint.py` as the runner starts it; `runner_env` replaces the runner's variables
+    (`GITHUB_EVENT_NAME`, `GITHUB_EVENT_PATH`, ...)."""
     workspace = tmp_path / "workspace"
     commands = tmp_path / "file_commands"
     home = tmp_path / "home"
@@ -78,6 +83,8 @@ def run_entrypoint(
         "GITHUB_RUN_ID": "1",
         "GITHUB_SHA": "9f2c4e1a7b3d5f60182a4c6e8b0d2f4a6c8e0b1d",
         "GITHUB_REF": "refs/heads/main",
+        "NO_PROXY": "127.0.0.1",
+        **runner_env,
     }
     proc = subprocess.run(
         [sys.executable, str(ENTRYPOINT), *args],

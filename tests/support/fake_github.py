@@ -93,13 +93,17 @@ class FakeGitHub:
         sha: str = "a" * 40,
         state: str = "open",
         commits: tuple[str, ...] = (),
+        updated_minutes: int | None = None,
     ) -> None:
+        """A pull request; `updated_minutes` after the fake's epoch (default: its number)."""
         owner, branch = head.split(":", 1)
+        updated = _EPOCH + timedelta(minutes=number if updated_minutes is None else updated_minutes)
         with self._lock:
             self.pulls[(repo, number)] = {
                 "number": number,
                 "state": state,
                 "title": f"PR {number}",
+                "updated_at": updated.strftime("%Y-%m-%dT%H:%M:%SZ"),
                 "head": {"label": head, "ref": branch, "sha": sha, "user": {"login": owner}},
                 "base": {"ref": "main", "repo": {"full_name": repo}},
             }

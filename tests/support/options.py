@@ -48,6 +48,16 @@ SPEC_OPTIONS = [
     "junit-file",
     "json-file",
     "summary-file",
+    "trigger",
+    "tags",
+    "check-ids",
+    "location",
+    "env",
+    "secret-env",
+    "test-session-name",
+    "retries",
+    "fail-on-no-matching",
+    "cancel-on-exit",
     "preexisting-failures",
 ]
 

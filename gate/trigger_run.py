@@ -1,0 +1,115 @@
+"""Trigger mode's two steps of a run (SPEC §8): start the runs before the wait; after it,
+cancel what still runs and say which filters matched nothing. `gate.pipeline` calls both."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from gate.checkly.client import ChecklyClient
+from gate.checkly.waiting import WaitResult
+from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
+from gate.options.config import Config
+from gate.options.trigger_options import TriggerConfig
+from gate.reports.report import CancelRequest, TriggerInfo
+from gate.runner.workflow import Runner, neutralize
+from gate.signals import Signals
+
+if TYPE_CHECKING:
+    from gate.checkly.trigger import Started
+
+
+def start_trigger(
+    config: Config,
+    client: ChecklyClient,
+    runner: Runner,
+    *,
+    environ: Mapping[str, str],
+    start: float,
+    signals: Signals,
+) -> tuple[Started | None, list[str]]:
+    """Trigger mode's first step (SPEC §8): start the runs, abandoned at once on a signal."""
+    if config.trigger is None:
+        return None, []
+    from gate.checkly.trigger import start as trigger  # noqa: PLC0415 - only in trigger mode
+    from gate.runner.ci_context import run_context  # noqa: PLC0415 - only in trigger mode
+
+    context = run_context(environ)
+    say = lambda line: runner.say(neutralize(line))  # noqa: E731 - untrusted names inside
+    finished, started = signals.run(
+        lambda: trigger(client, config.trigger, context, start + config.timeout_s, say)  # type: ignore[arg-type]
+    )
+    if finished and started is not None:
+        return started, []
+    client.abort("the run was interrupted while triggering")
+    note = "interrupted while triggering: Checkly may have started runs the gate does not know"
+    return None, [note]
+
+
+def finish_trigger(
+    started: Started | None,
+    trigger: TriggerConfig | None,
+    waited: WaitResult,
+    *,
+    client: ChecklyClient,
+    runner: Runner,
+) -> tuple[list[Session], TriggerInfo | None, list[str], list[str]]:
+    """After the wait: cancel what still runs, find "no matching checks", say both.
+
+    Returns the sessions (a cancelled one says so in its note), the report's trigger part,
+    the warnings and the reasons the gate fails for.
+    """
+    sessions = waited.sessions
+    if started is None or trigger is None:
+        return sessions, None, [], []
+    from gate.checkly.cancel import cancel_sessions  # noqa: PLC0415 - only in trigger mode
+
+    ids = {s.id for s in started.sessions}
+    running = [s for s in sessions if s.id in ids and s.outcome is Outcome.INCOMPLETE]
+    notes: list[str] = []
+    cancelled = []
+    if running and trigger.cancel_on_exit and waited.credentials is None:
+        cancelled = cancel_sessions(client, [(s.kind, s.id) for s in running])
+        said = {c.id: c for c in cancelled}
+        sessions = [
+            dataclasses.replace(s, note=f"{s.note + '; ' if s.note else ''}{said[s.id].sentence}")
+            if s.id in said
+            else s
+            for s in sessions
+        ]
+        for note in cancelled:
+            runner.say(neutralize(note.sentence[0].upper() + note.sentence[1:]))
+            notes.append(note.sentence)
+    no_match = started.no_match or _empty_test_session(started, sessions)
+    also_failing: list[str] = []
+    if no_match is not None:
+        if trigger.fail_on_no_matching:
+            also_failing.append(
+                f"the trigger found nothing to run: {no_match} (fail-on-no-matching)"
+            )
+        else:
+            runner.notice(neutralize(f"The trigger found nothing to run: {no_match}."))
+        notes.append(f"The trigger found nothing to run: {no_match}.")
+    info = TriggerInfo(
+        kind=trigger.kind.value,
+        filters=started.filters,
+        session_ids=tuple(s.id for s in started.sessions),
+        no_match=no_match,
+        cancelled=tuple(CancelRequest(c.kind.value, c.id, c.result) for c in cancelled),
+    )
+    return sessions, info, notes, also_failing
+
+
+def _empty_test_session(started: Started, sessions: list[Session]) -> str | None:
+    """A triggered test session that finished without results matched no check."""
+    ids = {s.id for s in started.sessions}
+    for session in sessions:
+        if (
+            session.id in ids
+            and session.kind is SessionKind.TEST
+            and session.status in SESSION_STATUS
+            and all(r.stands_for_session for r in session.runs)
+        ):
+            return f"{started.filters} matched no check (the test session finished without results)"
+    return None
