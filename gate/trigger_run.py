@@ -96,6 +96,7 @@ def finish_trigger(
         filters=started.filters,
         session_ids=tuple(s.id for s in started.sessions),
         no_match=no_match,
+        no_match_fails=trigger.fail_on_no_matching,
         cancelled=tuple(CancelRequest(c.kind.value, c.id, c.result) for c in cancelled),
     )
     return sessions, info, notes, also_failing

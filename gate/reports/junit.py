@@ -50,6 +50,10 @@ def junit_xml(report: Report) -> bytes:
         for key in totals:
             totals[key] += counts[key]
         time_total += seconds
+    if report.trigger is not None and report.trigger.no_match:
+        root.append(_no_match_suite(report.trigger.no_match, report.trigger.no_match_fails))
+        totals["tests"] += 1
+        totals["failures"] += report.trigger.no_match_fails
     for key, count in totals.items():
         root.set(key, str(count))
     root.set("time", _seconds(time_total))
@@ -151,6 +155,23 @@ def _session_case(session: Session, classname: str) -> ET.Element:
     child = ET.SubElement(case, tag, type=session.outcome.value, message=xml_text(message))
     child.text = xml_text(message + (f"\nSession: {session.link}" if session.link else ""))
     return case
+
+
+def _no_match_suite(no_match: str, fails: bool) -> ET.Element:
+    """A trigger that matched no check (SPEC §8): one failing case, so a CI system's test
+    report says why the job failed although no check ran (skipped with fail-on-no-matching
+    false)."""
+    suite = ET.Element("testsuite", name="checkly-gate trigger", id="trigger")
+    suite.set("tests", "1")
+    suite.set("failures", "1" if fails else "0")
+    suite.set("errors", "0")
+    suite.set("skipped", "0" if fails else "1")
+    suite.set("time", "0.000")
+    case = ET.SubElement(suite, "testcase", name="no matching checks", classname="checkly.trigger")
+    case.set("time", "0.000")
+    child = ET.SubElement(case, "failure" if fails else "skipped", message=xml_text(no_match))
+    child.text = xml_text(no_match)
+    return suite
 
 
 def _body(run: CheckRun, message: str, thresholds: Thresholds) -> str:

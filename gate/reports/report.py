@@ -60,6 +60,7 @@ class TriggerInfo:
     filters: str  # in plain words: "tags production AND webapp", "all eligible checks"
     session_ids: tuple[str, ...] = ()
     no_match: str | None = None  # which filters matched nothing, when they did
+    no_match_fails: bool = True  # fail-on-no-matching
     cancelled: tuple[CancelRequest, ...] = ()
 
 

@@ -22,7 +22,15 @@ from gate.simulator.check_history import History
 from gate.simulator.play import Play
 from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession
 from gate.simulator.triggers import TriggerRoutes
-from gate.simulator.wire import Handler, HttpServer, RecordedRequest, Reply, error_reply, json_reply
+from gate.simulator.wire import (
+    Handler,
+    HttpServer,
+    RecordedRequest,
+    Reply,
+    error_reply,
+    fault_answer,
+    json_reply,
+)
 
 _ROUTES = [
     (what, kind, re.compile(pattern))
@@ -186,15 +194,8 @@ class Simulator:
         with self._cond:
             play = self._play_for(what, kind, args)
             fault = self._fail_all or (play.faults.popleft() if play and play.faults else None)
-        if fault is not None and fault.kind == "hang":
-            self._stopping.wait(fault.seconds)
-        elif fault is not None:
-            if fault.kind == "reset":
-                return None
-            retry = (("Retry-After", fault.retry_after),) if fault.retry_after else ()
-            if fault.body is not None:
-                return Reply(fault.code, fault.body, retry)
-            return error_reply(fault.code, "Simulated failure", retry)
+        if fault is not None and (answered := fault_answer(fault, self._stopping))[0]:
+            return answered[1]
         refused = self._refuse(headers)
         if refused is not None:
             return refused

@@ -33,7 +33,7 @@ from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, Deploy
 from gate.simulator.play import Play
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
 from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
-from gate.simulator.wire import Reply, error_reply, json_reply
+from gate.simulator.wire import Reply, error_reply, fault_answer, json_reply
 
 
 class Simulator(Protocol):
@@ -99,7 +99,7 @@ class TriggerRoutes:
         with self._lock:
             before = self._before.get(name)
             fault = before.popleft() if before else None
-        if fault is not None and (early := self._apply(fault))[0]:
+        if fault is not None and (early := fault_answer(fault, self.sim._stopping))[0]:
             return early[1]
         try:
             body = json.loads(raw) if raw else None
@@ -110,21 +110,9 @@ class TriggerRoutes:
         with self._lock:
             lost = self._lost.get(name)
             fault = lost.popleft() if lost else None
-        if fault is not None and (late := self._apply(fault))[0]:
+        if fault is not None and (late := fault_answer(fault, self.sim._stopping))[0]:
             return late[1]
         return reply
-
-    def _apply(self, fault: Fault) -> tuple[bool, Reply | None]:
-        """(whether the fault answers, its answer: None resets); a hang holds, then answers."""
-        if fault.kind == "hang":
-            self.sim._stopping.wait(fault.seconds)
-            return False, None
-        if fault.kind == "reset":
-            return True, None
-        retry = (("Retry-After", fault.retry_after),) if fault.retry_after else ()
-        if fault.body is not None:
-            return True, Reply(fault.code, fault.body, retry)
-        return True, error_reply(fault.code, "Simulated failure", retry)
 
     # -- triggers ------------------------------------------------------------------------------
     def _test_trigger(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:

@@ -10,6 +10,7 @@ import json
 import socket
 import struct
 import sys
+import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Any, ClassVar, Protocol
 from urllib.parse import parse_qsl, urlsplit
 
 from gate.simulator.bodies import api_error
+from gate.simulator.scenarios import Fault
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,20 @@ def json_reply(status: int, payload: Any) -> Reply:
 
 def error_reply(status: int, message: str, headers: tuple[tuple[str, str], ...] = ()) -> Reply:
     return Reply(status, json_reply(status, api_error(status, message)).body, headers)
+
+
+def fault_answer(fault: Fault, stopping: threading.Event) -> tuple[bool, Reply | None]:
+    """(whether `fault` answers the request, its answer: None resets the connection); a hang
+    holds the request for its seconds (or until the simulator stops), then answers normally."""
+    if fault.kind == "hang":
+        stopping.wait(fault.seconds)
+        return False, None
+    if fault.kind == "reset":
+        return True, None
+    retry = (("Retry-After", fault.retry_after),) if fault.retry_after else ()
+    if fault.body is not None:
+        return True, Reply(fault.code, fault.body, retry)
+    return True, error_reply(fault.code, "Simulated failure", retry)
 
 
 class Responder(Protocol):

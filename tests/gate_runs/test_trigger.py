@@ -153,6 +153,10 @@ def test_no_matching_checks_fails_and_every_report_says_so(
     assert words in run.summary and words in run.stdout
     VALIDATOR.validate(run.report)
     assert run.report["schemaVersion"] == SCHEMA_VERSION == 1
+    suite = run.junit.find("testsuite[@id='trigger']")
+    assert suite is not None and suite.get("failures") == "1"
+    failure = suite.find("testcase/failure")
+    assert failure is not None and words in (failure.get("message") or "")
     assert any(c.name == "error" and words in c.data for c in run.gate_errors())
 
 
@@ -167,6 +171,7 @@ def test_no_matching_checks_is_a_notice_when_allowed(
     assert [s["id"] for s in run.sessions] == [given.id]
     notices = [c for c in run.commands if c.name == "notice"]
     assert any("matched no check" in c.data for c in notices)
+    assert run.junit.find("testsuite[@id='trigger']/testcase/skipped") is not None
     assert run.report["verdict"]["result"] == "passed"
 
 

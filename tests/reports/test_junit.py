@@ -226,3 +226,19 @@ def test_write_junit_creates_parent_directories(tmp_path: Path) -> None:
     parsed = JUnitXml.fromfile(str(target))
     assert sum(s.tests for s in parsed) == 8
     SCHEMA.validate(str(target))
+
+
+@pytest.mark.parametrize("fails", [True, False])
+def test_a_trigger_that_matched_nothing_is_a_case_of_its_own(fails: bool) -> None:
+    import dataclasses
+
+    from gate.reports.report import TriggerInfo
+
+    no_match = "tags nothing matched no check (HTTP 404: No matching checks were found.)"
+    trigger = TriggerInfo("test-session", "tags nothing", no_match=no_match, no_match_fails=fails)
+    report = dataclasses.replace(report_of(every_outcome()), trigger=trigger)
+    xml = junit_xml(report)
+    SCHEMA.validate(xml.decode("utf-8"))
+    suites = list(parse(xml))
+    assert suites[-1].name == "checkly-gate trigger"
+    assert result_kinds(suites[-1]) == {"no matching checks": "Failure" if fails else "Skipped"}
