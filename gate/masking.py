@@ -41,12 +41,13 @@ def _base64_inside(raw: bytes, shift: int, encode: Callable[[bytes], bytes]) -> 
     return text[(8 * shift + 5) // 6 : 8 * (shift + len(raw)) // 6]
 
 
-def scrub(text: str, secrets: Iterable[str]) -> str:
+def scrub(text: str, secrets: Iterable[str], *, everywhere: bool = False) -> str:
     """`text` with every secret replaced by `***` (longest first): a secret of
     WORD_SAFE_LENGTH characters or more wherever it appears, a shorter one only where it is not
-    part of a longer word (so option names and other words in a message stay readable)."""
+    part of a longer word (so option names and other words in a message stay readable), or
+    wherever it appears too with `everywhere` (report data: never a leak)."""
     for secret in sorted({s for s in secrets if s}, key=len, reverse=True):
-        if len(secret) >= WORD_SAFE_LENGTH:
+        if everywhere or len(secret) >= WORD_SAFE_LENGTH:
             text = text.replace(secret, "***")
         elif secret in text:
             text = re.sub(rf"(?<![{_WORD}]){re.escape(secret)}(?![{_WORD}])", "***", text)

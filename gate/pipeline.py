@@ -112,7 +112,7 @@ def run(
             no_verdict=no_verdict,
             trigger=trigger_info,
         )
-        report = redact(report, runner.scrub)
+        report = redact(report, runner.scrub_everywhere)
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)

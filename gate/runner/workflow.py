@@ -66,9 +66,14 @@ class Runner:
         self._gone: list[TextIO] = []  # streams given up
 
     def scrub(self, text: str) -> str:
-        """Replace every known secret (and its encoded forms) by `***`: a second line of
-        defence after masking, also applied to the report files."""
+        """Replace every known secret (and its encoded forms) by `***` in a log line or message:
+        a second line of defence after masking (a short one only as a word of its own)."""
         return scrub(text, self._forms)
+
+    def scrub_everywhere(self, text: str) -> str:
+        """The same for report data (names and messages from Checkly): every secret wherever
+        it appears, short ones inside longer words too. A garbled word is better than a leak."""
+        return scrub(text, self._forms, everywhere=True)
 
     def say(self, line: str) -> None:
         """A plain log line; callers pass untrusted parts through `neutralize`."""
