@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from gate.simulator import scenarios as data
-from gate.simulator.scenarios import Fault, ScriptedSession
+from gate.simulator.scenarios import Fault, ScriptedSession, Timeline
 
 
 class Play:
@@ -26,7 +25,7 @@ class Play:
         times = [t for t in (self.due(), self.forced) if t is not None]
         return min(times) if times and min(times) <= now else None
 
-    def timeline(self, now: float) -> data.Timeline:
+    def timeline(self, now: float) -> Timeline:
         end = self.finished_at(now)
         elapsed = (now if end is None else end) - self.added
         count, duration = len(self.session.results), self.session.duration_s
@@ -36,4 +35,4 @@ class Play:
             done = count // 2
         else:
             done = min(int(count * elapsed / duration), count - 1)
-        return data.Timeline(self.wall, elapsed, end is not None, done, duration)
+        return Timeline(self.wall, elapsed, end is not None, done, duration)

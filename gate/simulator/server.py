@@ -15,12 +15,24 @@ from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import unquote
 
-from gate.simulator import bodies
-from gate.simulator import scenarios as data
+from gate.simulator.bodies import (
+    check_result_detail,
+    check_session_body,
+    error_group,
+    test_result_detail,
+    test_session_body,
+)
 from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.check_history import History
 from gate.simulator.play import Play
-from gate.simulator.scenarios import Fault, ScriptedResult, ScriptedSession
+from gate.simulator.scenarios import (
+    DEFAULT_ACCOUNT_ID,
+    Fault,
+    ScriptedResult,
+    ScriptedSession,
+    Timeline,
+    group_id,
+)
 from gate.simulator.triggers import TriggerRoutes
 from gate.simulator.wire import (
     Handler,
@@ -60,7 +72,7 @@ class Simulator:
         sessions: Iterable[ScriptedSession] = (),
         *,
         api_key: str = "sim-api-key",
-        account_id: str = data.DEFAULT_ACCOUNT_ID,
+        account_id: str = DEFAULT_ACCOUNT_ID,
         host: str = "127.0.0.1",
         port: int = 0,
         max_wait_cap: float | None = None,
@@ -132,7 +144,7 @@ class Simulator:
             for index, r in enumerate(session.results):
                 self._results[r.rid.lower()] = (play, index)
                 if r.error_group:
-                    gid = data.group_id(session.kind, r.cid, r.error_group)
+                    gid = group_id(session.kind, r.cid, r.error_group)
                     self._groups.setdefault(gid, (session.kind, r.error_group, []))[2].append(r)
         return session
 
@@ -235,7 +247,7 @@ class Simulator:
             self._hits.append(now)
         return None
 
-    def _find(self, kind: str, session_id: str) -> tuple[Play, data.Timeline] | Reply:
+    def _find(self, kind: str, session_id: str) -> tuple[Play, Timeline] | Reply:
         with self._cond:
             play = self._plays.get(session_id.lower())
             if play is not None and play.session.kind == kind:
@@ -248,10 +260,10 @@ class Simulator:
         found = self._find(kind, args[0])
         return found if isinstance(found, Reply) else self._session_body(*found)
 
-    def _session_body(self, play: Play, t: data.Timeline) -> Reply:
+    def _session_body(self, play: Play, t: Timeline) -> Reply:
         if play.session.kind == "test":
-            return json_reply(200, bodies.test_session_body(play.session, t))
-        return json_reply(200, bodies.check_session_body(play.session, t, self.account_id))
+            return json_reply(200, test_session_body(play.session, t))
+        return json_reply(200, check_session_body(play.session, t, self.account_id))
 
     def _completion(self, kind: str, args: list[str], query: Mapping[str, str]) -> Reply:
         raw = query.get("maxWaitSeconds", "30")
@@ -295,9 +307,9 @@ class Simulator:
             (play, index), timeline = hit, hit[0].timeline(time.monotonic())
             r = play.session.results[index]
             if found is not None and found[0] is play:
-                return json_reply(200, bodies.test_result_detail(play.session, index, r, timeline))
+                return json_reply(200, test_result_detail(play.session, index, r, timeline))
             if kind == "check" and r.cid.lower() == args[0].lower() and index < timeline.done:
-                return json_reply(200, bodies.check_result_detail(play.session, index, r, timeline))
+                return json_reply(200, check_result_detail(play.session, index, r, timeline))
         if not all(_UUID.fullmatch(a) for a in args):
             return error_reply(400, "result IDs must be valid GUIDs")
         return error_reply(404, f"Result {args[1]} not found")
@@ -309,5 +321,5 @@ class Simulator:
             return error_reply(400, '"id" must be a valid GUID')
         if found is None or found[0] != kind:
             return error_reply(404, f"Error group {args[0]} not found")
-        body = bodies.error_group(kind, args[0].lower(), found[1], list(found[2]), time.time())
+        body = error_group(kind, args[0].lower(), found[1], list(found[2]), time.time())
         return json_reply(200, body)

@@ -7,9 +7,8 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 
-from gate.simulator import scenarios as data
 from gate.simulator.catalogue import demo_catalogue
-from gate.simulator.scenarios import ScriptedSession, demo_sessions
+from gate.simulator.scenarios import DEFAULT_ACCOUNT_ID, ScriptedSession, demo_sessions
 from gate.simulator.server import Simulator
 
 SCENARIOS: dict[str, Callable[[], list[ScriptedSession]]] = {
@@ -27,7 +26,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=0, help="0: any free port")
     parser.add_argument("--scenario", choices=sorted(SCENARIOS), default="demo")
     parser.add_argument("--api-key", default="sim-api-key")
-    parser.add_argument("--account-id", default=data.DEFAULT_ACCOUNT_ID)
+    parser.add_argument("--account-id", default=DEFAULT_ACCOUNT_ID)
     parser.add_argument("--max-wait-cap", type=float, help="cap long-polls (seconds)")
     parser.add_argument("--rate-limit", type=int, help="requests per 60 s before 429")
     args = parser.parse_args(argv)

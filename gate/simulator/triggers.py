@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from gate.simulator import bodies
+from gate.simulator.bodies import api_error, check_session_body, iso, test_session_body
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
 from gate.simulator.play import Play
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
@@ -147,7 +147,7 @@ class TriggerRoutes:
         self.sim.add(session)
         with self._lock:
             self.variables[session.id] = variables
-        return json_reply(201, bodies.test_session_body(session, self._timeline(session)))
+        return json_reply(201, test_session_body(session, self._timeline(session)))
 
     def _check_trigger(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
         try:
@@ -168,13 +168,13 @@ class TriggerRoutes:
                 "check", status, check.name, duration_s=check.duration_s, results=runs
             )
             self.sim.add(session)
-            body_ = bodies.check_session_body(session, self._timeline(session), self.sim.account_id)
+            body_ = check_session_body(session, self._timeline(session), self.sim.account_id)
             sessions.append({k: v for k, v in body_.items() if k != "results"})
         return json_reply(201, {"sessions": sessions})
 
     def _no_match(self) -> Reply:
         if self.no_match == "403":
-            body = bodies.api_error(403, NO_MATCH) | {"errorCode": "ERR_NO_MATCHING_CHECKS"}
+            body = api_error(403, NO_MATCH) | {"errorCode": "ERR_NO_MATCHING_CHECKS"}
             return json_reply(403, body)
         return error_reply(404, NO_MATCH)
 
@@ -285,7 +285,7 @@ def _entry(play: Play, t: Timeline, account_id: str) -> dict[str, Any]:
         state = r.status if index < t.done else "running"
         bucket = {"degraded": "passed"}.get(state, state)
         buckets[bucket].append(stable_uuid("sequence", r.cid, r.location))
-    started = bodies.iso(t.started)
+    started = iso(t.started)
     return {
         "id": session.id,
         "accountId": account_id,
@@ -299,7 +299,7 @@ def _entry(play: Play, t: Timeline, account_id: str) -> dict[str, Any]:
         "privateLocationId": None,
         **{k: metadata.get(k) for k in ("repoUrl", "commitId", "branchName", "environment")},
         "startedAt": started,
-        "stoppedAt": bodies.iso(t.started + t.elapsed) if t.finished else None,
+        "stoppedAt": iso(t.started + t.elapsed) if t.finished else None,
         "created_at": started,
         "updated_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
