@@ -11,7 +11,7 @@ from gate.pipeline import waiting_line
 from gate.reports.console import print_report
 from gate.reports.templating import load_templates, render_comment, render_summary
 from gate.runner.workflow import Runner
-from tests.support.markdown import check_run, gfm, make_report
+from tests.support.reports import check_run, gfm, make_report
 
 MARKER = "<!-- checkly-gate:k -->"
 TEMPLATES = load_templates(None, None)

@@ -10,7 +10,7 @@ from gate.model import Outcome, Session, SessionKind
 from gate.reports.console import print_report
 from gate.reports.templating import load_templates, render_comment, render_summary
 from gate.runner.workflow import Runner
-from tests.support.markdown import check_run, gfm, make_report
+from tests.support.reports import check_run, gfm, make_report
 
 TEMPLATES = load_templates(None, None)
 FAILING = {100, 250, 499}

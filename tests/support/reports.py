@@ -67,6 +67,11 @@ class Html(HTMLParser):
         if self._cell is not None:
             self._cell.append(data)
 
+    @property
+    def plain(self) -> str:
+        """The text as a reader sees it, in one string."""
+        return "".join(self.text)
+
 
 def gfm(markdown: str) -> Html:
     """Render like GitHub (GFM extensions), raw HTML let through so injections would show."""
