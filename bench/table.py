@@ -18,7 +18,7 @@ from bench.measure import (
     TriageResult,
     TriggerRow,
 )
-from gate.triage import MAX_CHECKS
+from gate.core.triage import MAX_CHECKS
 
 LONG_POLL_S = 30  # the gate's default max-wait-seconds, used by the scale runs
 RATE_LIMIT = 600  # Checkly's requests per 60 s

@@ -6,12 +6,12 @@ import dataclasses
 import time
 from datetime import UTC, datetime
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.triage import GroupAge, label_from_failures, no_history
+from gate.core.verdict import Thresholds, decide
 from gate.reports.report import Report, RunInfo
 from gate.simulator import ScriptedResult, ScriptedSession, bodies
 from gate.simulator import scenarios as data
-from gate.triage import GroupAge, label_from_failures, no_history
-from gate.verdict import Thresholds, decide
 
 # Triage data on the big report's failing and degraded runs, one of each label in turn.
 TRIAGES = (

@@ -12,12 +12,12 @@ from typing import TextIO
 from gate import __version__
 from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import DEFAULT_TIMING, Timing
-from gate.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError
+from gate.core.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError
+from gate.core.signals import Signals
 from gate.options.config import load_config
 from gate.options.trigger_options import secret_env_values
-from gate.pipeline import run
+from gate.run.pipeline import run
 from gate.runner.workflow import Runner
-from gate.signals import Signals
 
 SECRET_ENV = (
     "INPUT_API-KEY",

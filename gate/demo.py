@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from gate.errors import EXIT_FAILED, EXIT_PASSED, GateError
-from gate.model import SessionKind
+from gate.core.errors import EXIT_FAILED, EXIT_PASSED, GateError
+from gate.core.model import SessionKind
 from gate.options.config import load_config
-from gate.pipeline import run
 from gate.reports.report import Report
 from gate.reports.templating import load_templates, render_comment
+from gate.run.pipeline import run
 from gate.runner.comment_history import marker_for
 from gate.runner.workflow import Runner
 from gate.simulator import Simulator, demo_sessions

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import AnswerLost, NotSent, Unreachable
-from gate.model import SessionKind
+from gate.core.model import SessionKind
 
 CANCEL_WITHIN_S = 1.0  # every cancel has answered or been given up after this long
 

@@ -3,7 +3,7 @@
 Every request carries `Authorization: Bearer <key>`, `X-Checkly-Account` and the gate's
 User-Agent. Status codes are turned into exceptions in one place (`_check`):
 
-    401/403          → gate.errors.CredentialsRejected (stops the run, exit 3)
+    401/403          → gate.core.errors.CredentialsRejected (stops the run, exit 3)
     400/404/other 4xx → ApiError (that session's outcome becomes `error`)
     408              → "still running" (completion endpoints only; `completion()` returns None)
     429, 5xx, resets, read timeouts → retried with back-off until the deadline, then Unreachable
@@ -41,9 +41,9 @@ from gate.checkly.transport import (
     retry_after_seconds,
     sent_or_not,
 )
-from gate.errors import CredentialsRejected
-from gate.masking import secret_forms
-from gate.model import CheckRun, Session, SessionKind
+from gate.core.errors import CredentialsRejected
+from gate.core.masking import secret_forms
+from gate.core.model import CheckRun, Session, SessionKind
 
 
 @dataclasses.dataclass(frozen=True)

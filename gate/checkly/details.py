@@ -15,9 +15,9 @@ from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
 from gate.checkly.reasons import clean_group_message, clean_line, reason_from_detail
-from gate.model import CheckRun, Session, SessionKind, ids_of
-from gate.triage import GroupAge
-from gate.verdict import Thresholds, needs_explaining
+from gate.core.model import CheckRun, Session, SessionKind, ids_of
+from gate.core.triage import GroupAge
+from gate.core.verdict import Thresholds, needs_explaining
 
 
 class DetailClient(Protocol):

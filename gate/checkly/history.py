@@ -18,8 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any, Protocol
 
-from gate.model import CheckRun, Session
-from gate.triage import (
+from gate.core.model import CheckRun, Session
+from gate.core.triage import (
     FETCH_FAILED,
     MAX_CHECKS,
     NO_CHECK_ID,
@@ -29,7 +29,7 @@ from gate.triage import (
     label_from_failures,
     no_history,
 )
-from gate.verdict import Thresholds, needs_explaining
+from gate.core.verdict import Thresholds, needs_explaining
 
 # How long the history may take at most, within the details deadline: it labels failures but
 # never explains them, so a slow or refusing route (429s without Retry-After) costs the verdict

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from gate.model import SessionKind
+from gate.core.model import SessionKind
 
 MAX_REASON = 300
 MAX_GROUP_MESSAGE = 500

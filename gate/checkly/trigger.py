@@ -32,14 +32,14 @@ from gate.checkly.trigger_request import (
     test_session_body,
     variables,
 )
-from gate.errors import (
+from gate.core.errors import (
     ApiUnreachable,
     CredentialsRejected,
     PlanLimit,
     TriggerRefused,
     TriggerUncertain,
 )
-from gate.model import SessionKind
+from gate.core.model import SessionKind
 from gate.options.session_ids import is_uuid
 from gate.options.trigger_options import TriggerConfig, TriggerKind
 

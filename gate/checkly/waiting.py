@@ -16,8 +16,8 @@ from typing import Protocol
 
 from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import ApiError, Unreachable
-from gate.errors import CredentialsRejected
-from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
+from gate.core.errors import CredentialsRejected
+from gate.core.model import SESSION_STATUS, Outcome, Session, SessionKind
 from gate.options.durations import format_duration
 
 MEANWHILE_AFTER = 1.0  # the main thread's chore waits at most this long for first answers

@@ -19,12 +19,12 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from gate import __version__
-from gate.errors import InvalidOptions
-from gate.masking import scrub
+from gate.core.errors import InvalidOptions
+from gate.core.masking import scrub
+from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
-from gate.verdict import DEFAULT_FAIL_ON, Thresholds
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
 
@@ -287,5 +287,5 @@ def _pick(flags: Mapping[str, str | None], environ: Mapping[str, str]) -> dict[s
 
 def _scrub(message: str, secrets: Sequence[str]) -> str:
     """No secret survives in a message, even one typed into the wrong option (a short one is
-    hidden where it stands alone, not inside option names: see `gate.masking.scrub`)."""
+    hidden where it stands alone, not inside option names: see `gate.core.masking.scrub`)."""
     return scrub(message, secrets)

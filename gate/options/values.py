@@ -13,8 +13,9 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from gate.masking import MIN_SECRET_LENGTH
-from gate.model import Outcome, SessionKind
+from gate.core.masking import MIN_SECRET_LENGTH
+from gate.core.model import Outcome, SessionKind
+from gate.core.verdict import DEFAULT_FAIL_ON
 from gate.options.durations import DurationError, format_duration, parse_duration
 from gate.options.session_ids import (
     SessionRef,
@@ -25,7 +26,6 @@ from gate.options.session_ids import (
     unique,
 )
 from gate.options.trigger_options import picked_secrets
-from gate.verdict import DEFAULT_FAIL_ON
 
 DEFAULT_API_URL = "https://api.checklyhq.com"
 TIMEOUT_DEFAULT_S = 600.0

@@ -6,5 +6,5 @@ context, a public API; `fitting`: the size budget; `md_filters`: escaping and fi
 (`junit`) and JSON (`json_report`, described by `schema/report.schema.json`).
 
 May import: `gate.runner`, `gate.checkly`, `gate.options` and the core. Rendering is pure: the
-writing of files and posting of comments is driven from `gate.publish`.
+writing of files and posting of comments is driven from `gate.run.publish`.
 """

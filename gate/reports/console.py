@@ -5,10 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from gate.model import CheckRun, Outcome, Session
+from gate.core.model import CheckRun, Outcome, Session
+from gate.core.verdict import (
+    NOT_COUNTED,
+    hides_red_session,
+    is_failing,
+    needs_explaining,
+    not_counted,
+)
 from gate.reports.report import Report
 from gate.runner.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
-from gate.verdict import NOT_COUNTED, hides_red_session, is_failing, needs_explaining, not_counted
 
 LABEL = {
     Outcome.PASSED: "PASSED",

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from gate.model import CheckRun, Outcome, Session
+from gate.core.model import CheckRun, Outcome, Session
+from gate.core.verdict import Thresholds, hides_red_session
 from gate.reports.fitting import Plan, share_quotas
 from gate.reports.header_view import (
     OUTCOMES,
@@ -33,7 +34,6 @@ from gate.reports.triage_view import (
     triage_view,
 )
 from gate.runner.comment_history import HistoryEntry
-from gate.verdict import Thresholds, hides_red_session
 
 HANDFUL = 5  # more sessions than this: failing first, the per-session tables beyond it collapsed
 

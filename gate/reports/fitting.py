@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
-from gate.model import CheckRun, Outcome
+from gate.core.model import CheckRun, Outcome
 from gate.reports.md_filters import md_text
 from gate.reports.report import Report
 

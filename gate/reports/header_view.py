@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from gate.model import Outcome
+from gate.core.model import Outcome
+from gate.core.verdict import Verdict
 from gate.reports.report import Report, RunInfo
 from gate.runner.comment_history import HistoryEntry
-from gate.verdict import Verdict
 
 OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from gate import __version__
-from gate.model import CheckRun, Outcome, Session
+from gate.core.model import CheckRun, Outcome, Session
+from gate.core.verdict import Thresholds, is_failing
 from gate.reports.report import Report, RunInfo, TriggerInfo
 from gate.reports.triage_view import age_view, label_counts, triage_view
-from gate.verdict import Thresholds, is_failing
 
 SCHEMA_VERSION = 1
 

@@ -24,9 +24,9 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from gate.model import CheckRun, Outcome, Session
+from gate.core.model import CheckRun, Outcome, Session
+from gate.core.verdict import NOT_COUNTED, Thresholds, hides_red_session, is_failing, not_counted
 from gate.reports.report import Report
-from gate.verdict import NOT_COUNTED, Thresholds, hides_red_session, is_failing, not_counted
 
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]")

@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from gate import __version__
-from gate.model import CheckRun, Session
-from gate.verdict import Verdict
+from gate.core.model import CheckRun, Session
+from gate.core.verdict import Verdict
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from jinja2 import nodes
 
-from gate.errors import TemplateProblem
+from gate.core.errors import TemplateProblem
 
 ONLY_BASE = 'a template can extend, include or import only "base" (the built-in template)'
 

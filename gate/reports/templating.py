@@ -26,15 +26,15 @@ import jinja2
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from gate.errors import TemplateMissingMarker, TemplateProblem
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.errors import TemplateMissingMarker, TemplateProblem
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.verdict import Thresholds, decide
 from gate.reports.context import GroupView, RunView, SessionView, build_context
 from gate.reports.fitting import Layout, Plan, fit
 from gate.reports.md_filters import FILTERS, summary_filters
 from gate.reports.report import Report, RunInfo
 from gate.reports.template_checks import ONLY_BASE, check_names
 from gate.runner.comment_history import HistoryEntry
-from gate.verdict import Thresholds, decide
 
 SUMMARY_LIMIT_BYTES = 1024 * 1024
 COMMENT_LIMIT_CHARS = 60_000

@@ -9,9 +9,9 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from gate.model import CheckRun
-from gate.triage import LABEL_ORDER, LABEL_TITLES, GroupAge, Label
-from gate.verdict import Thresholds, not_counted
+from gate.core.model import CheckRun
+from gate.core.triage import LABEL_ORDER, LABEL_TITLES, GroupAge, Label
+from gate.core.verdict import Thresholds, not_counted
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

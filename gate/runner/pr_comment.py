@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from gate import USER_AGENT
-from gate.errors import GateError
-from gate.masking import MIN_SECRET_LENGTH
+from gate.core.errors import GateError
+from gate.core.masking import MIN_SECRET_LENGTH
 from gate.runner.comment_history import HistoryEntry, compose_body, marker_for, parse_history
 from gate.runner.comment_owner import CommentOwner, author, starts_with_marker
 from gate.runner.events import PrTarget, find_pr

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
 
-from gate.masking import MIN_SECRET_LENGTH, scrub, secret_forms
+from gate.core.masking import MIN_SECRET_LENGTH, scrub, secret_forms
 
 MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
 MAX_OUTPUT_BYTES = 64 * 1024

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from gate.checkly.details import explain_failures
-from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.verdict import DEFAULT_FAIL_ON, Thresholds
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 
 TEST, CHECK = SessionKind.TEST, SessionKind.CHECK
 

@@ -9,11 +9,11 @@ from datetime import UTC, datetime
 from gate.checkly.client import ChecklyClient
 from gate.checkly.history import FIELDS, HistoryFetch
 from gate.checkly.transport import RateLimiter, Timing
-from gate.model import Session, SessionKind
+from gate.core.model import Session, SessionKind
+from gate.core.triage import FETCH_FAILED, NOT_FETCHED, Label
+from gate.core.verdict import Thresholds
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.check_history import INTERVAL_S
-from gate.triage import FETCH_FAILED, NOT_FETCHED, Label
-from gate.verdict import Thresholds
 from tests.conftest import SimulatorFactory
 
 FAST = Timing(connect=2.0, plain_read=2.0, backoff_base=0.01, backoff_cap=0.05)

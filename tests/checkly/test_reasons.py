@@ -14,7 +14,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from gate.checkly.reasons import MAX_REASON, clean_group_message, clean_line, reason_from_detail
-from gate.model import SessionKind
+from gate.core.model import SessionKind
 from tests.support.paths import DATA
 
 DETAILS = DATA / "details"

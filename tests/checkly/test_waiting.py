@@ -13,8 +13,8 @@ from gate import USER_AGENT
 from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import RateLimiter
 from gate.checkly.waiting import Progress, format_seconds, wait_all, wait_for_session
-from gate.errors import CredentialsRejected
-from gate.model import Outcome, SessionKind
+from gate.core.errors import CredentialsRejected
+from gate.core.model import Outcome, SessionKind
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 
@@ -216,7 +216,7 @@ def test_results_in_input_order_and_progress_lines(simulator: SimulatorFactory) 
 
 
 def test_the_gate_prints_progress_at_least_every_30_seconds() -> None:
-    from gate.pipeline import run
+    from gate.run.pipeline import run
 
     assert inspect.signature(run).parameters["progress_interval"].default <= 30
     assert Progress(print).interval <= 30

@@ -3,13 +3,17 @@ modules with names a reader cannot confuse. Read from the source with `ast`, not
 
 Stages, lowest first; a module may import its own stage and any stage below it:
 
-    core       gate (its __init__), model, outcomes, verdict, errors, signals, masking
+    core       gate (its __init__), gate.core
     simulator  gate.simulator (plays Checkly: the core only)
     options    gate.options
     checkly    gate.checkly
     runner     gate.runner
     reports    gate.reports
-    top        cli, pipeline, publish, demo, launch, __main__
+    run        gate.run (one run's glue: pipeline, trigger_run, publish)
+    top        the entry points at gate's top level: cli, launch, demo, __main__
+
+gate's top level holds the stage packages and the entry points only: no loose module of the
+core or of the run's glue.
 """
 
 from __future__ import annotations
@@ -23,9 +27,17 @@ import pytest
 from tests.support.paths import ROOT
 
 GATE = ROOT / "gate"
-CORE = {"gate", "model", "outcomes", "verdict", "errors", "signals", "masking", "triage"}
-TOP = {"cli", "pipeline", "trigger_run", "publish", "demo", "launch", "__main__"}
-RANK = {"core": 0, "simulator": 1, "options": 2, "checkly": 3, "runner": 4, "reports": 5, "top": 6}
+TOP = {"cli", "demo", "launch", "__main__"}
+RANK = {
+    "core": 0,
+    "simulator": 1,
+    "options": 2,
+    "checkly": 3,
+    "runner": 4,
+    "reports": 5,
+    "run": 6,
+    "top": 7,
+}
 # The simulator is a stand-in for Checkly: it may use the core, never the gate's own stages,
 # and only the top (the demo) may start it.
 SIMULATOR_MAY_IMPORT = {"core", "simulator"}
@@ -46,10 +58,8 @@ def stage(module: str) -> str:
     parts = module.split(".")
     if len(parts) == 1:
         return "core"
-    if parts[1] in RANK and parts[1] not in ("core", "top"):
+    if parts[1] in RANK and parts[1] != "top":
         return parts[1]
-    if parts[1] in CORE:
-        return "core"
     if parts[1] in TOP:
         return "top"
     raise AssertionError(f"{module}: not in any stage; add it to tests/test_architecture.py")
@@ -88,8 +98,15 @@ def test_every_module_is_in_a_stage() -> None:
     assert {stage(m) for m in MODULES} == set(RANK)
 
 
+def test_top_level_holds_only_the_stages_and_the_entry_points() -> None:
+    loose = {p.stem for p in GATE.glob("*.py")} - {"__init__"}
+    assert loose == TOP, f"loose modules at gate's top level: {sorted(loose - TOP)}"
+    packages = {p.parent.name for p in GATE.glob("*/__init__.py")}
+    assert packages == set(RANK) - {"top"}, sorted(packages)
+
+
 def test_each_stage_package_says_what_it_owns_and_may_import() -> None:
-    for package in ("options", "checkly", "runner", "reports", "simulator"):
+    for package in ("core", "options", "checkly", "runner", "reports", "run", "simulator"):
         doc = ast.get_docstring(ast.parse((GATE / package / "__init__.py").read_text()))
         assert doc, f"gate/{package}/__init__.py has no docstring"
         assert "May import" in doc, f"gate/{package}/__init__.py does not say what it may import"
@@ -136,7 +153,7 @@ def test_no_import_cycle() -> None:
 
 def test_the_import_checks_can_fail() -> None:
     """The checks above see real imports: the pipeline imports a later stage than checkly."""
-    imported = {i for i, _ in gate_imports("gate.pipeline")}
+    imported = {i for i, _ in gate_imports("gate.run.pipeline")}
     assert "gate.checkly.waiting" in imported and "gate.reports.report" in imported
     assert RANK[stage("gate.reports.report")] > RANK[stage("gate.checkly.waiting")]
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from gate.model import (
+from gate.core.model import (
     Outcome,
     Session,
     SessionKind,
@@ -14,7 +14,7 @@ from gate.model import (
     session_status_outcome,
     worst,
 )
-from gate.model import (
+from gate.core.model import (
     test_result_outcome as ts_result_outcome,
 )
 

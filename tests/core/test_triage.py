@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from gate.model import Outcome, Session, SessionKind
-from gate.triage import (
+from gate.core.model import Outcome, Session, SessionKind
+from gate.core.triage import (
     FETCH_FAILED,
     NO_EARLIER_RUNS,
     GroupAge,
@@ -96,7 +96,7 @@ def test_a_failed_request_is_no_history_with_its_reason() -> None:
 
 
 def test_results_from_other_locations_count_like_any_other() -> None:
-    """Location does not matter (see gate/triage.py): the latest earlier run anywhere decides."""
+    """Location does not matter (gate/core/triage.py): the latest earlier run anywhere decides."""
     entries = [
         entry(10, failed=True, runLocation="us-east-1"),
         entry(20, failed=False, runLocation="eu-west-1"),

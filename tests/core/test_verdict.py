@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.verdict import DEFAULT_FAIL_ON, Thresholds, decide
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds, decide
 
 
 def session(*outcomes: Outcome, own: Outcome | None = None, sid: str = "s1") -> Session:

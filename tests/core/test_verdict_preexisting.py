@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
-from gate.triage import Label, Triage, label_from_failures, no_history
-from gate.verdict import Thresholds, decide
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.triage import Label, Triage, label_from_failures, no_history
+from gate.core.verdict import Thresholds, decide
 
 ALREADY = label_from_failures([True] * 10)
 FLAKY = label_from_failures([False, True, False])

@@ -15,7 +15,7 @@ import pytest
 
 from gate.checkly.transport import DEFAULT_TIMING
 from gate.checkly.waiting import FINAL_READ_GRACE
-from gate.pipeline import DETAILS_BUDGET
+from gate.run.pipeline import DETAILS_BUDGET
 from gate.simulator import Fault
 from tests.conftest import SimulatorFactory
 from tests.support.fake_github import FakeGitHub

@@ -24,7 +24,7 @@ import cmarkgfm
 import pytest
 from cmarkgfm.cmark import Options
 
-from gate.model import Outcome
+from gate.core.model import Outcome
 from gate.reports.console import LABEL
 from gate.reports.junit import xml_text
 from gate.runner import pr_comment

@@ -15,15 +15,15 @@ from pathlib import Path
 import pytest
 
 from gate.checkly.waiting import WaitResult
-from gate.errors import CredentialsRejected
-from gate.model import Outcome, Session, SessionKind
-from gate.pipeline import _no_verdict
+from gate.core.errors import CredentialsRejected
+from gate.core.model import Outcome, Session, SessionKind
+from gate.core.signals import Signals
 from gate.reports.json_report import report_dict
 from gate.reports.report import Report
 from gate.reports.templating import load_templates, render_comment, render_summary, template_context
+from gate.run.pipeline import _no_verdict
 from gate.runner import pr_comment
 from gate.runner.comment_history import parse_history
-from gate.signals import Signals
 from gate.simulator import ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.support.fake_github import running

@@ -27,13 +27,14 @@ from urllib.parse import quote
 
 import pytest
 
-from gate import cli, pipeline
+from gate import cli
 from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import Timing
-from gate.errors import InvalidOptions
-from gate.model import Session
+from gate.core.errors import InvalidOptions
+from gate.core.model import Session
 from gate.options.config import load_config
 from gate.reports.md_filters import md_text
+from gate.run import pipeline
 from gate.runner import pr_comment
 from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.scenarios import assertion

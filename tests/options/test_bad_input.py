@@ -25,14 +25,14 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from gate.cli import main
-from gate.errors import InvalidOptions
-from gate.model import Outcome, Session, SessionKind
+from gate.core.errors import InvalidOptions
+from gate.core.model import Outcome, Session, SessionKind
+from gate.core.verdict import Thresholds, decide
 from gate.options.config import OPTIONS, load_config
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.runner.workflow import MAX_OUTPUT_BYTES, format_outputs
 from gate.simulator import Simulator
-from gate.verdict import Thresholds, decide
 from tests.conftest import SimulatorFactory
 from tests.support.gate_run import gate_environ
 from tests.support.paths import ROOT

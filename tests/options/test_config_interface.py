@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from gate import __version__
-from gate.model import Outcome, SessionKind
+from gate.core.model import Outcome, SessionKind
+from gate.core.verdict import DEFAULT_FAIL_ON
 from gate.options.config import OPTIONS, Config, SessionRef, build_parser
-from gate.verdict import DEFAULT_FAIL_ON
 from tests.support.options import (
     ACCOUNT,
     BASE,

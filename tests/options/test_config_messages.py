@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.errors import InvalidOptions
+from gate.core.errors import InvalidOptions
 from gate.options.config import OPTIONS
 from tests.support.options import ACCOUNT, BASE, CHECK_ID, CS1, KEY, TOKEN, TS1, load, problems_of
 from tests.support.paths import ROOT

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from gate.errors import InvalidOptions
-from gate.model import SessionKind
+from gate.core.errors import InvalidOptions
+from gate.core.model import SessionKind
 from gate.options import session_ids
 from gate.options.config import load_config
 from gate.options.durations import DurationError, format_duration, parse_duration

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.model import Outcome, SessionKind
+from gate.core.model import Outcome, SessionKind
 from gate.options.config import OPTIONS, SessionRef, load_config
 from tests.support.options import ACCOUNT, BASE, CS1, KEY, TOKEN, TS1, TS2, load
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from gate.cli import main
-from gate.errors import InvalidOptions
-from gate.model import SessionKind
+from gate.core.errors import InvalidOptions
+from gate.core.model import SessionKind
 from gate.options.config import load_config
 from gate.options.durations import DurationError, parse_duration
 from gate.options.session_ids import SessionRef

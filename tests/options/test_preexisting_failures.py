@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.errors import EXIT_INVALID, InvalidOptions
+from gate.core.errors import EXIT_INVALID, InvalidOptions
 from gate.options.config import load_config
 
 BASE = {

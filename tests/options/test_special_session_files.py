@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.errors import InvalidOptions
-from gate.model import SessionKind
+from gate.core.errors import InvalidOptions
+from gate.core.model import SessionKind
 from gate.options.config import load_config
 from gate.options.session_ids import SessionRef
 from tests.support.paths import ROOT

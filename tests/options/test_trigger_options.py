@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gate.errors import InvalidOptions
+from gate.core.errors import InvalidOptions
 from gate.options.config import load_config
 from gate.options.trigger_options import (
     DEFAULT_LOCATION,

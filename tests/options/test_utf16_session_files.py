@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.model import SessionKind
+from gate.core.model import SessionKind
 from gate.options import session_ids
 from gate.options.session_ids import SessionRef, read_session_file
 

@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from gate.model import Outcome, Session, SessionKind
-from gate.pipeline import waiting_line
+from gate.core.model import Outcome, Session, SessionKind
 from gate.reports.console import print_report
 from gate.reports.templating import load_templates, render_comment, render_summary
+from gate.run.pipeline import waiting_line
 from gate.runner.workflow import Runner
 from tests.support.reports import check_run, gfm, make_report
 

@@ -7,11 +7,11 @@ import io
 import json
 from datetime import UTC, datetime
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds, decide
 from gate.reports.console import annotate, outputs, print_report
 from gate.reports.report import Report, RunInfo
 from gate.runner.workflow import MAX_OUTPUT_BYTES, Runner
-from gate.verdict import DEFAULT_FAIL_ON, Thresholds, decide
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

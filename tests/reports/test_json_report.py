@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from gate import __version__
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.verdict import Thresholds, decide
 from gate.reports.json_report import SCHEMA_VERSION, report_dict, schema, write_json
 from gate.reports.report import Report, RunInfo
-from gate.verdict import Thresholds, decide
 from tests.support.json_schema import VALIDATOR
 from tests.support.paths import ROOT
 

@@ -11,10 +11,10 @@ import pytest
 import xmlschema
 from junitparser import Error, Failure, JUnitXml, Skipped, TestSuite
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.verdict import Thresholds, decide
 from gate.reports.junit import SESSION_OUTCOME_CASE, junit_xml, write_junit, xml_text
 from gate.reports.report import Report, RunInfo
-from gate.verdict import Thresholds, decide
 from tests.support.paths import DATA
 
 SCHEMA = xmlschema.XMLSchema(DATA / "junit-10.xsd")

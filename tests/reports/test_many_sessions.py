@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import re
 
-from gate.model import Outcome, Session, SessionKind
+from gate.core.model import Outcome, Session, SessionKind
 from gate.reports.console import print_report
 from gate.reports.templating import load_templates, render_comment, render_summary
 from gate.runner.workflow import Runner

@@ -4,7 +4,7 @@ groups, history rows, the compact comment with its marker, a passing report.
 
 from __future__ import annotations
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
 from gate.reports.context import build_context
 from gate.reports.templating import (
     Templates,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from gate.model import Outcome, Session, SessionKind
+from gate.core.model import Outcome, Session, SessionKind
 from gate.reports.context import build_context
 from gate.reports.fitting import Plan
 from gate.reports.report import Report

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.errors import TemplateMissingMarker, TemplateProblem
+from gate.core.errors import TemplateMissingMarker, TemplateProblem
 from gate.reports.templating import (
     Templates,
     load_templates,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from gate.errors import TemplateProblem
+from gate.core.errors import TemplateProblem
 from gate.reports.templating import load_templates, make_environment
 
 

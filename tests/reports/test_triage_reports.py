@@ -10,15 +10,15 @@ from datetime import UTC, datetime, timedelta
 
 import jsonschema
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.triage import GroupAge, Triage, label_from_failures, no_history
+from gate.core.verdict import Thresholds, decide
 from gate.reports.console import annotate, print_report
 from gate.reports.json_report import report_dict, schema
 from gate.reports.junit import junit_xml
 from gate.reports.report import Report, RunInfo
 from gate.reports.templating import load_templates, render_comment, render_summary, template_context
 from gate.runner.workflow import Runner
-from gate.triage import GroupAge, Triage, label_from_failures, no_history
-from gate.verdict import Thresholds, decide
 
 START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 MARKER = "<!-- checkly-gate:test -->"

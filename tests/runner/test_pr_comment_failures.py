@@ -206,7 +206,7 @@ def test_a_wrong_token_is_a_warning(fake: FakeGitHub) -> None:
 
 
 def test_a_template_error_is_not_swallowed(fake: FakeGitHub) -> None:
-    from gate.errors import TemplateMissingMarker
+    from gate.core.errors import TemplateMissingMarker
 
     def render(history: Sequence[HistoryEntry]) -> str:
         raise TemplateMissingMarker("the comment template lost the marker")

@@ -22,7 +22,13 @@ from gate.cli import main
 from gate.simulator import Fault
 from gate.simulator.catalogue import DeployedCheck, demo_catalogue
 from tests.conftest import SimulatorFactory
-from tests.support.openapi import OPENAPI, template_of, validate_body, validator_for
+from tests.support.openapi import (
+    NOT_SERVED_YET,
+    OPENAPI,
+    template_of,
+    validate_body,
+    validator_for,
+)
 from tests.support.paths import EVENTS
 from tests.support.trigger_driver import CATALOGUE, call, drive_trigger_mode
 
@@ -74,7 +80,7 @@ def test_every_post_matches_the_openapi_schema(simulator: SimulatorFactory) -> N
     documented = {
         (template, int(status))
         for template, item in OPENAPI["paths"].items()
-        if "post" in item
+        if "post" in item and template not in NOT_SERVED_YET
         for status in item["post"]["responses"]
     }
     assert documented - seen == set()

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from gate.errors import EXIT_INVALID, InvalidOptions
-from gate.model import SessionKind
+from gate.core.errors import EXIT_INVALID, InvalidOptions
+from gate.core.model import SessionKind
 from gate.options.config import Config, load_config
 from gate.options.session_ids import SessionRef
 

@@ -12,9 +12,9 @@ from typing import Any
 import cmarkgfm
 from cmarkgfm.cmark import Options
 
-from gate.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
+from gate.core.verdict import Thresholds, decide
 from gate.reports.report import Report, RunInfo
-from gate.verdict import Thresholds, decide
 
 MARKER = "<!-- checkly-gate:e2e / checks -->"
 HOSTILE = [

@@ -1,5 +1,5 @@
 """Trigger mode's two steps of a run (SPEC §8): start the runs before the wait; after it,
-cancel what still runs and say which filters matched nothing. `gate.pipeline` calls both."""
+cancel what still runs and say which filters matched nothing. `gate.run.pipeline` calls both."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 
 from gate.checkly.client import ChecklyClient
 from gate.checkly.waiting import WaitResult
-from gate.model import SESSION_STATUS, Outcome, Session, SessionKind
+from gate.core.model import SESSION_STATUS, Outcome, Session, SessionKind
+from gate.core.signals import Signals
 from gate.options.config import Config
 from gate.options.trigger_options import TriggerConfig
 from gate.reports.report import CancelRequest, TriggerInfo
 from gate.runner.workflow import Runner, neutralize
-from gate.signals import Signals
 
 if TYPE_CHECKING:
     from gate.checkly.trigger import Started

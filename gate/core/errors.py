@@ -13,7 +13,7 @@
     └── Interrupted                exit 130/143: SIGINT/SIGTERM
 
 Expected per-session problems (404, 400, a deadline) are *not* exceptions: they become the
-`error` / `incomplete` outcome of that session (see gate.model).
+`error` / `incomplete` outcome of that session (see gate.core.model).
 """
 
 from __future__ import annotations

@@ -15,18 +15,18 @@ from typing import TYPE_CHECKING
 
 from gate.checkly.client import ChecklyClient
 from gate.checkly.waiting import Progress, WaitResult, wait_all
-from gate.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
-from gate.model import Session
+from gate.core.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
+from gate.core.model import Session
+from gate.core.signals import Signals
+from gate.core.verdict import decide
 from gate.options.config import Config
 from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
-from gate.publish import redact, write_reports
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
+from gate.run.publish import redact, write_reports
+from gate.run.trigger_run import finish_trigger, start_trigger
 from gate.runner.workflow import Runner, neutralize
-from gate.signals import Signals
-from gate.trigger_run import finish_trigger, start_trigger
-from gate.verdict import decide
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
     from gate.reports.templating import Templates

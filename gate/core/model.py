@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from gate.outcomes import (
+from gate.core.outcomes import (
     RUNNING_STATUSES,
     SESSION_STATUS,
     SEVERITY,
@@ -29,7 +29,7 @@ from gate.outcomes import (
     test_result_outcome,
     worst,
 )
-from gate.triage import GroupAge, Triage
+from gate.core.triage import GroupAge, Triage
 
 # The names other modules import from here, besides the dataclasses.
 __all__ = [

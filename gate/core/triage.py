@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
-from gate.outcomes import as_bool, as_str, parse_time
+from gate.core.outcomes import as_bool, as_str, parse_time
 
 HISTORY_LIMIT = 10  # earlier runs asked for per check (SPEC §9)
 MAX_CHECKS = 10  # distinct checks whose history one gate run fetches (SPEC §9)

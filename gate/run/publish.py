@@ -7,12 +7,12 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gate.core.signals import Signals
 from gate.options.config import Config
 from gate.reports.console import annotate, print_report
 from gate.reports.report import Report
 from gate.runner.comment_history import HistoryEntry
 from gate.runner.workflow import Runner
-from gate.signals import Signals
 
 if TYPE_CHECKING:
     from gate.reports.templating import Templates

@@ -6,8 +6,8 @@ import dataclasses
 from collections import Counter
 from collections.abc import Sequence
 
-from gate.model import CheckRun, Outcome, Session
-from gate.triage import Label
+from gate.core.model import CheckRun, Outcome, Session
+from gate.core.triage import Label
 
 DEFAULT_FAIL_ON: frozenset[Outcome] = frozenset(
     {Outcome.FAILED, Outcome.TIMED_OUT, Outcome.CANCELLED, Outcome.INCOMPLETE, Outcome.ERROR}
