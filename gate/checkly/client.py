@@ -19,7 +19,7 @@ import dataclasses
 import json
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -112,7 +112,9 @@ class ChecklyClient:
             self.cancel.wait(seconds)
 
     # -- the one place where HTTP becomes Python ------------------------------------------
-    def _check(self, response: requests.Response, *, long_poll: bool) -> dict[str, Any] | None:
+    def _check(
+        self, response: requests.Response, *, long_poll: bool, listing: bool = False
+    ) -> dict[str, Any] | None:
         status = response.status_code
         if status in (401, 403):
             raise CredentialsRejected(status, self._message(response), self.account_id)
@@ -123,6 +125,8 @@ class ChecklyClient:
                 body = response.json()
             except (ValueError, json.JSONDecodeError) as exc:
                 raise Retryable(f"HTTP {status} with a body that is not JSON") from exc
+            if listing and isinstance(body, list):  # a route that answers an array
+                return {"items": body}
             if not isinstance(body, dict):
                 raise Retryable(f"HTTP {status} with a JSON body that is not an object")
             return body
@@ -143,14 +147,16 @@ class ChecklyClient:
         path: str,
         deadline: float,
         *,
-        params: Mapping[str, str] | None = None,
+        params: Mapping[str, str | Sequence[str]] | None = None,
         long_poll_s: float | None = None,
         once: bool = False,
         route_limiter: RateLimiter | None = None,
+        listing: bool = False,
     ) -> dict[str, Any] | None:
         """GET `path`, retrying transient failures until `deadline` (a single try if `once`).
 
-        Returns the JSON body, or None for a long-poll 408 ("still running").
+        Returns the JSON body, or None for a long-poll 408 ("still running"). `listing`: the
+        route answers a JSON array, returned as `{"items": [...]}`.
         """
         attempt = 0
         last_try = False
@@ -173,7 +179,7 @@ class ChecklyClient:
                     self.api_url + path, params=params, timeout=(connect, read)
                 )
                 try:
-                    return self._check(response, long_poll=long_poll_s is not None)
+                    return self._check(response, long_poll=long_poll_s is not None, listing=listing)
                 finally:
                     response.close()
             except Retryable as exc:

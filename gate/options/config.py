@@ -25,6 +25,7 @@ from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
+from gate.options.workflow_options import WorkflowConfig, read_workflow
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
 
@@ -109,7 +110,11 @@ OPTIONS: tuple[Option, ...] = (
     Option("junit-file", "Write a JUnit XML report here.", metavar="PATH"),
     Option("json-file", "Write the JSON report here.", metavar="PATH"),
     Option("summary-file", "Also write the Markdown summary here.", metavar="PATH"),
-    Option("trigger", "Start Checkly runs first: test-session or check-sessions.", metavar="KIND"),
+    Option(
+        "trigger",
+        "Start Checkly runs first: test-session or check-sessions; status: judge current status.",
+        metavar="KIND",
+    ),
     Option(
         "tags", "Checks to run: a tag group per line, tags separated by commas.", metavar="TAGS"
     ),
@@ -134,6 +139,19 @@ OPTIONS: tuple[Option, ...] = (
         "fail",
         metavar="POLICY",
     ),
+    Option(
+        "rerun",
+        "failed or all: what a re-run attempt of the job triggers again.",
+        "failed",
+        metavar="WHICH",
+    ),
+    Option(
+        "commit-status",
+        "Set a commit status on the commit being tested (needs statuses: write).",
+        "false",
+        metavar="BOOL",
+    ),
+    Option("dry-run", "List what the trigger would run; start nothing.", "false", metavar="BOOL"),
 )
 
 
@@ -159,6 +177,9 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    workflow: WorkflowConfig = dataclasses.field(
+        default_factory=WorkflowConfig
+    )  # rerun, commit-status, dry-run (SPEC §11)
 
     def secrets(self) -> list[str]:
         """The non-empty secret values, to mask and to scan output for."""
@@ -259,6 +280,7 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        workflow=read_workflow(r, trigger),
     )
     if r.problems:
         order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}

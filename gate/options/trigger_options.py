@@ -46,6 +46,7 @@ _SPLIT = re.compile(r"[,\s]+")
 class TriggerKind(Enum):
     TEST_SESSION = "test-session"
     CHECK_SESSIONS = "check-sessions"
+    STATUS = "status"  # SPEC §11: judge the selected checks by their current status, run nothing
 
 
 @dataclasses.dataclass(frozen=True)
@@ -112,9 +113,17 @@ def read_trigger(r: ValueReader) -> TriggerConfig | None:
     if kind is None and (tags or check_ids or "tags" in values or "check-ids" in values):
         kind = TriggerKind.TEST_SESSION
     given = [name for name in TEST_SESSION_ONLY if name in values]
-    if kind is TriggerKind.CHECK_SESSIONS or (kind is None and "trigger" not in values):
+    if kind in (TriggerKind.CHECK_SESSIONS, TriggerKind.STATUS) or (
+        kind is None and "trigger" not in values
+    ):
         for name in given:
-            if kind is TriggerKind.CHECK_SESSIONS:
+            if kind is TriggerKind.STATUS:
+                r.problem(
+                    name,
+                    f"{name} does not apply with trigger: status (it starts no run); leave it "
+                    "out, or use trigger: test-session",
+                )
+            elif kind is TriggerKind.CHECK_SESSIONS:
                 r.problem(
                     name,
                     f"{name} does not apply with trigger: check-sessions (check sessions run in "
@@ -153,7 +162,7 @@ def _kind(r: ValueReader) -> TriggerKind | None:
     try:
         return TriggerKind(choice)
     except ValueError:
-        r.bad("trigger", value, "is not allowed; use test-session or check-sessions")
+        r.bad("trigger", value, "is not allowed; use test-session, check-sessions or status")
         return None
 
 

@@ -15,7 +15,14 @@ from typing import TYPE_CHECKING
 
 from gate.checkly.client import ChecklyClient
 from gate.checkly.waiting import Progress, WaitResult, wait_all
-from gate.core.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
+from gate.core.errors import (
+    EXIT_FAILED,
+    EXIT_PASSED,
+    ApiUnreachable,
+    GateError,
+    Interrupted,
+    NoVerdict,
+)
 from gate.core.model import Session
 from gate.core.signals import Signals
 from gate.core.verdict import decide
@@ -24,8 +31,11 @@ from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
+from gate.run.commit_status_run import CommitStatus
 from gate.run.publish import redact, write_reports
+from gate.run.status_run import dry_run
 from gate.run.trigger_run import finish_trigger, start_trigger
+from gate.run.workflow_steps import before_wait
 from gate.runner.workflow import Runner, neutralize
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -55,9 +65,15 @@ def run(
     signals = signals or Signals()
     if own_signals:
         signals.install()
+    status = CommitStatus(config, runner, environ)  # SPEC §11: off unless commit-status
     try:
         client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
         start = clock()
+        if config.workflow.dry_run:
+            return dry_run(config, client, runner, start + config.timeout_s)
+        ready = before_wait(
+            config, client, runner, environ=environ, deadline=start + config.timeout_s
+        )
         seen_links: set[str] = set()
 
         def on_link(session: Session) -> None:
@@ -65,14 +81,13 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        started_runs, warnings = start_trigger(
-            config, client, runner, environ=environ, start=start, signals=signals
+        started_runs, warnings = start_trigger(  # a re-run's trigger: only what failed (§11)
+            ready.config, client, runner, environ=environ, start=start, signals=signals
         )
         triggered = started_runs.sessions if started_runs else ()
         seen_links.update(s.id for s in triggered if s.link)
         refs = [*config.sessions, *(SessionRef(s.kind, s.id) for s in triggered)]
-        if refs:
-            runner.say(waiting_line(len(refs), config))
+        _announce(refs, len(ready.current), config, runner, status)
         warm: list[Templates] = []
         waited = wait_all(
             client,
@@ -89,7 +104,7 @@ def run(
         sessions, trigger_info, notes, also_failing = finish_trigger(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
-        warnings += notes
+        sessions, warnings, also_failing = ready.merge(sessions, warnings + notes, also_failing)
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
@@ -116,7 +131,11 @@ def run(
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
+        status.finish(report)
         return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
+    except GateError as exc:
+        status.error(str(exc))
+        raise
     finally:
         if own_signals:
             signals.restore()
@@ -145,6 +164,15 @@ def _exit_code(
             runner.error(report.verdict.summary, title="checkly-gate")
         return EXIT_FAILED
     return EXIT_PASSED
+
+
+def _announce(
+    refs: list[SessionRef], judged: int, config: Config, runner: Runner, status: CommitStatus
+) -> None:
+    """The sessions are known: the commit status goes pending, the console says what waits."""
+    status.pending(len(refs) + judged)
+    if refs:
+        runner.say(waiting_line(len(refs), config))
 
 
 def waiting_line(count: int, config: Config) -> str:

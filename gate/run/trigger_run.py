@@ -12,7 +12,7 @@ from gate.checkly.waiting import WaitResult
 from gate.core.model import SESSION_STATUS, Outcome, Session, SessionKind
 from gate.core.signals import Signals
 from gate.options.config import Config
-from gate.options.trigger_options import TriggerConfig
+from gate.options.trigger_options import TriggerConfig, TriggerKind
 from gate.reports.report import CancelRequest, TriggerInfo
 from gate.runner.workflow import Runner, neutralize
 
@@ -30,8 +30,8 @@ def start_trigger(
     signals: Signals,
 ) -> tuple[Started | None, list[str]]:
     """Trigger mode's first step (SPEC §8): start the runs, abandoned at once on a signal."""
-    if config.trigger is None:
-        return None, []
+    if config.trigger is None or config.trigger.kind is TriggerKind.STATUS:
+        return None, []  # trigger: status starts nothing (gate.run.status_run)
     from gate.checkly.trigger import start as trigger  # noqa: PLC0415 - only in trigger mode
     from gate.runner.ci_context import run_context  # noqa: PLC0415 - only in trigger mode
 

@@ -1,7 +1,7 @@
 """What a CI run says about itself, for a trigger: the default name, `metadata`, the preview URL.
 
 A pure function of the environment and the event payload (SPEC §8):
-- GitHub (`GITHUB_ACTIONS=true`): `<repository> · <workflow> #<run number>.<attempt>`, plus
+- GitHub (`GITHUB_ACTIONS=true`): `<repository> · <workflow> / <job> #<run number>.<attempt>`, plus
   `· PR #<n>` on pull-request events; `metadata` with `repoUrl`, `commitId` (the PR's head on
   pull-request events, else `GITHUB_SHA`), `branchName` (`GITHUB_HEAD_REF`, else
   `GITHUB_REF_NAME`), `environment` (the deployment's, on `deployment_status`) and `github`
@@ -81,6 +81,8 @@ def _github(environ: Mapping[str, str], now: datetime) -> RunContext:
     metadata["github"] = {"reporting": False, **known(github)}
     workflow, run = environ.get("GITHUB_WORKFLOW"), environ.get("GITHUB_RUN_NUMBER")
     name = " · ".join(p for p in (repo, workflow) if p) or "checkly-gate"
+    if job := environ.get("GITHUB_JOB"):  # the job: a re-run finds its own earlier sessions
+        name += f" / {job}"
     if run:
         name += f" #{run}.{environ.get('GITHUB_RUN_ATTEMPT') or '1'}"
     number = pr.get("number") or payload.get("number") if pr else None

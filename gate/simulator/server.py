@@ -24,6 +24,7 @@ from gate.simulator.bodies import (
 )
 from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.check_history import History
+from gate.simulator.check_routes import serve_checks
 from gate.simulator.play import Play
 from gate.simulator.scenarios import (
     DEFAULT_ACCOUNT_ID,
@@ -213,6 +214,8 @@ class Simulator:
             return refused
         if (mine := self.triggers.route(method, path)) is not None:
             return self.triggers.serve(mine, query, sent)
+        if checks := serve_checks(method, path, query, self.triggers.checks, self.history):
+            return checks  # the deployed checks and their statuses (SPEC §11)
         if method != "GET" or route is None:
             return error_reply(404, f"Route {method}:{path} not found")
         if play is not None and play.session.http_status is not None:

@@ -117,7 +117,9 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         arrived, url = time.monotonic(), urlsplit(self.path)
         sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        query = dict(parse_qsl(url.query, keep_blank_values=True))
+        pairs = parse_qsl(url.query, keep_blank_values=True)
+        query = dict(pairs)  # a repeated parameter (`tag`): its values one per line
+        query |= {k: "\n".join(v for n, v in pairs if n == k) for k in query if k == "tag"}
         headers = dict(self.headers.items())
         lower = {k.lower(): v for k, v in headers.items()}
         reply = self.sim._respond(self.command, url.path, query, lower, sent)

@@ -75,7 +75,7 @@ def test_a_test_session_by_tag_joins_the_sessions_given_by_id(
     assert body["runLocation"] == "eu-central-1"
     assert "environmentVariables" not in body and "retryStrategy" not in body
     name = body["name"]
-    assert name.startswith("octo-org/shop · checks #17.1 · ")
+    assert name.startswith("octo-org/shop · checks / gate #17.1 · ")
     assert len(name.rsplit(" · ", 1)[1]) == 6  # the random token
     metadata = body["metadata"]
     assert metadata["repoUrl"] == "https://github.com/octo-org/shop"

@@ -1,10 +1,11 @@
 """A fake of the GitHub REST endpoints the PR comment uses, for driving the real PyGithub.
 
 A threaded HTTP server on 127.0.0.1, served under both the root and `/api/v3` (GitHub
-Enterprise Server). It keeps issue comments and pull requests in memory, paginates with real
-`Link` headers, records every request (with its Authorization header) and injects faults:
-`fail("POST", r"/repos/o/r/issues/\\d+/comments", 502, after=True)` stores the comment and then
-answers 502 (a lost response); `status=0` drops the connection without answering.
+Enterprise Server). It keeps issue comments, pull requests and commit statuses in memory,
+paginates with real `Link` headers, records every request (with its Authorization header)
+and injects faults: `fail("POST", r"/repos/o/r/issues/\\d+/comments", 502, after=True)`
+stores the comment and then answers 502 (a lost response); `status=0` drops the connection
+without answering.
 `GET /user` names `actor`, except for an installation token (`ghs_…`), which gets a 403 as on
 GitHub.
 """
@@ -56,6 +57,9 @@ class FakeGitHub:
         self.comments: dict[tuple[str, int], list[dict[str, Any]]] = {}
         self.pulls: dict[tuple[str, int], dict[str, Any]] = {}
         self.commit_pulls: dict[tuple[str, str], list[int]] = {}
+        self.statuses: dict[
+            tuple[str, str], list[dict[str, Any]]
+        ] = {}  # (repo, sha) → oldest first
         self._faults: list[Fault] = []
         self._next_id = 1000
         self._lock = threading.RLock()
@@ -135,6 +139,12 @@ class FakeGitHub:
         with self._lock:
             self._faults.append(Fault(method, pattern, status, times, body, headers or {}, after))
 
+    def states(self, repo: str, sha: str, context: str | None = None) -> list[str]:
+        """The states set on the commit, oldest first (of one context when given)."""
+        with self._lock:
+            listed = self.statuses.get((repo, sha), [])
+            return [x["state"] for x in listed if context is None or x["context"] == context]
+
     def calls(self, method: str, pattern: str = ".*") -> list[Recorded]:
         return [r for r in self.requests if r.method == method and re.fullmatch(pattern, r.path)]
 
@@ -213,8 +223,13 @@ class FakeGitHub:
                     self.comments[(comment["_repo"], comment["_number"])].remove(comment)
                     return 204, None, {}
                 return 200, self._comment_json(comment, base), {}
+            if m := re.fullmatch(r"/repos/([^/]+/[^/]+)/statuses/([0-9a-fA-F]{40})", path):
+                return self._status(m.group(1), m.group(2), method, body, base)
             if method != "GET":
                 return 404, {"message": "Not Found"}, {}
+            if m := re.fullmatch(r"/repos/([^/]+/[^/]+)/commits/([0-9a-fA-F]{40})", path):
+                repo, sha = m.group(1), m.group(2)
+                return 200, {"sha": sha, "url": f"{base}/repos/{repo}/commits/{sha}"}, {}
             if m := re.fullmatch(r"/repos/([^/]+/[^/]+)/pulls/(\d+)", path):
                 pull = self.pulls.get((m.group(1), int(m.group(2))))
                 return (
@@ -239,6 +254,33 @@ class FakeGitHub:
                 items = [self._pull_json(repo, self.pulls[(repo, n)], base) for n in numbers]
                 return self._page(items, query, base + path)
             return 404, {"message": "Not Found"}, {}
+
+    def _status(
+        self, repo: str, sha: str, method: str, body: Any, base: str
+    ) -> tuple[int, Any, dict[str, str]]:
+        """`POST /repos/{owner}/{repo}/statuses/{sha}` as GitHub validates it."""
+        if method != "POST":
+            return 404, {"message": "Not Found"}, {}
+        states = ("error", "failure", "pending", "success")
+        if not isinstance(body, dict) or body.get("state") not in states:
+            return 422, {"message": "Validation Failed", "errors": [{"field": "state"}]}, {}
+        known = {"state", "target_url", "description", "context"}
+        if set(body) - known or not all(isinstance(body[k], str) for k in body):
+            return 422, {"message": "Validation Failed"}, {}
+        self._next_id += 1
+        stored = {
+            "id": self._next_id,
+            "url": f"{base}/repos/{repo}/statuses/{sha}",
+            "state": body["state"],
+            "description": body.get("description"),
+            "target_url": body.get("target_url"),
+            "context": body.get("context", "default"),
+            "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "updated_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "creator": {"login": self.actor, "id": 1},
+        }
+        self.statuses.setdefault((repo, sha), []).append(stored)
+        return 201, stored, {}
 
     def _page(
         self, items: list[Any], query: dict[str, str], url: str
