@@ -118,6 +118,8 @@ def dry_run(config: Config, client: ChecklyClient, runner: Runner, deadline: flo
         lines.append(f"  no check with ID {cid}")
     for line in lines:
         runner.say(neutralize(line))
+    if runner.environ.get("GITHUB_EVENT_NAME") == "deployment_status":
+        _fixed_url_warnings(selection, runner)
     summary = "\n".join([f"## Checkly gate dry run\n\n{md_cell(head)}.\n", *table]) + "\n"
     path = runner.environ.get("GITHUB_STEP_SUMMARY")
     if config.job_summary and path:
@@ -144,6 +146,10 @@ def warn_fixed_urls(
         selection: Selection = select_checks(client, trigger, deadline)
     except (ApiError, Unreachable):
         return []  # best effort: the trigger still runs
+    return _fixed_url_warnings(selection, runner)
+
+
+def _fixed_url_warnings(selection: Selection, runner: Runner) -> list[str]:
     warnings = []
     for check in selection.checks:
         if check.uses_environment_url is False:

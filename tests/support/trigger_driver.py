@@ -1,9 +1,10 @@
 """Driving the simulator's trigger-mode routes through every documented status.
 
-`drive_trigger_mode(sim, limited)` sends both triggers, both cancels, the test-session list and
-the locations list through each status their OpenAPI entries document (201/204/200, 400, 401,
-402, 403, 404, 429), so the schema tests (`tests/simulator/test_simulator.py`, which validates
-every recorded GET, and `test_trigger_routes.py`, which validates the POSTs too) see each one.
+`drive_trigger_mode(sim, limited)` sends both triggers, both cancels, the test-session list,
+the locations list and the deployed checks (`drive_checks`) through each status their OpenAPI
+entries document (201/204/200, 400, 401, 402, 403, 404, 429), so the schema tests
+(`tests/simulator/test_simulator.py`, which validates every recorded GET, and
+`test_trigger_routes.py`, which validates the POSTs too) see each one.
 `limited` is a simulator with `rate_limit=0` (every authenticated request is 429).
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 import requests
 
 from gate.simulator import Fault, Simulator
-from gate.simulator.catalogue import DeployedCheck
+from gate.simulator.catalogue import DeployedCheck, demo_catalogue
 
 CATALOGUE = [
     DeployedCheck("Homepage", "API", ("production", "webapp"), ("eu-west-1", "us-east-1")),
@@ -89,3 +90,22 @@ def drive_trigger_mode(sim: Simulator, limited: Simulator) -> None:
     call(limited, "GET", "/v1/test-sessions")  # 429
     call(sim, "GET", "/v1/locations")
     call(limited, "GET", "/v1/locations")  # 429
+    drive_checks(sim, limited)
+
+
+def drive_checks(sim: Simulator, limited: Simulator) -> None:
+    """`GET /v1/checks` and `/v1/checks/{id}`: every check type's body, every documented status."""
+    sim.triggers.checks = [*CATALOGUE, *demo_catalogue()]
+    one = f"/v1/checks/{CATALOGUE[0].id}"
+    call(sim, "GET", "/v1/checks", params={"limit": 100})
+    call(sim, "GET", "/v1/checks", params={"tag": ["preview", "webapp"], "page": 1})
+    for check in sim.triggers.checks:
+        call(sim, "GET", f"/v1/checks/{check.id}")
+    call(sim, "GET", "/v1/checks", params={"limit": 0})  # 400
+    call(sim, "GET", "/v1/checks/not-a-uuid")  # 400
+    call(sim, "GET", f"/v1/checks/{MISSING}")  # 404
+    for path in ("/v1/checks", one):
+        call(sim, "GET", path, headers={})  # 401
+        call(sim, "GET", path, headers={"Authorization": f"Bearer {sim.api_key}"})  # 403
+        call(limited, "GET", path)  # 429
+    call(sim, "GET", "/v1/check-statuses")  # the catalogue's statuses too
