@@ -59,6 +59,9 @@ SPEC_OPTIONS = [
     "fail-on-no-matching",
     "cancel-on-exit",
     "preexisting-failures",
+    "rerun",
+    "commit-status",
+    "dry-run",
 ]
 
 
