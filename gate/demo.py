@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import io
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -21,6 +23,16 @@ from gate.simulator.catalogue import demo_catalogue
 # The trigger the demo adds to the sample sessions: a test session of the deployed checks
 # tagged `preview`, pointed at a preview deployment (SPEC §7, §8).
 DEMO_TRIGGER = ("--tags", "preview", "--env", "ENVIRONMENT_URL=https://pr-42.shop.acme.example")
+# "Re-run failed jobs" (SPEC §11): attempt 1 of a job runs the checks tagged `production`, one
+# fails; once it is fixed, attempt 2 runs only that check and carries the passes over.
+RERUN_TRIGGER = ("--tags", "production", "--pr-comment", "never")
+RERUN_JOB = {
+    "GITHUB_ACTIONS": "true",
+    "GITHUB_REPOSITORY": "acme/shop",
+    "GITHUB_WORKFLOW": "checkly",
+    "GITHUB_JOB": "gate",
+    "GITHUB_RUN_NUMBER": "17",
+}
 
 
 def run_demo(args: Sequence[str], out: TextIO) -> int:
@@ -88,4 +100,35 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
     runner.say("Reports written:")
     for name in ("summary.md", "comment.md", "junit.xml", "report.json"):
         runner.say(f"  {folder / name}")
+    return _rerun(runner, folder, options.timeout)
+
+
+def _rerun(runner: Runner, folder: Path, timeout: str) -> int:
+    """Attempt 1 and attempt 2 of a job, the second running only what failed in the first."""
+    runner.say("")
+    runner.say(
+        "Re-run failed jobs: attempt 1 of a job runs the checks tagged `production`; one "
+        "fails. Once it is fixed, GitHub's re-run (attempt 2) runs only that check:"
+    )
+    with Simulator(catalogue=demo_catalogue()) as sim:
+        base = ["--api-key", sim.api_key, "--account-id", sim.account_id, "--api-url", sim.url]
+        base += ["--timeout", timeout, *RERUN_TRIGGER]
+        templates = load_templates(None, None)
+        for attempt in (1, 2):
+            environ = {**RERUN_JOB, "GITHUB_RUN_ATTEMPT": str(attempt)}
+            argv = [*base, "--json-file", str(folder / f"rerun-attempt-{attempt}.json")]
+            shown = Runner({}, io.StringIO() if attempt == 1 else runner.out)
+            try:
+                config = load_config(argv, environ)
+                shown.mask(config.secrets())
+                code = run(config, templates, shown, environ, progress_interval=2.0)
+            except GateError as exc:
+                runner.error(exc.diagnostics())
+                return exc.exit_code
+            after = "; the fix is deployed, and attempt 2 says:" if attempt == 1 else ""
+            runner.say(f"  attempt {attempt}: exit {code}{after}")
+            sim.triggers.checks = [
+                dataclasses.replace(c, status="passed") for c in sim.triggers.checks
+            ]
+    runner.say(f"  {folder / 'rerun-attempt-2.json'}: the re-run's report")
     return EXIT_PASSED

@@ -31,7 +31,7 @@ def prepare_rerun(
     trigger = config.trigger
     raw = environ.get("GITHUB_RUN_ATTEMPT") or "1"
     attempt = int(raw) if raw.isdigit() else 1
-    if trigger is None or attempt <= 1 or not runner.github:
+    if trigger is None or attempt <= 1 or environ.get("GITHUB_ACTIONS") != "true":
         return config, ()
     if trigger.kind is TriggerKind.CHECK_SESSIONS:
         runner.say(f"Attempt {attempt}: check-session triggers always run every matched check")

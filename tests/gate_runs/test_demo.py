@@ -50,3 +50,13 @@ def test_demo_waits_decides_and_reports(tmp_path: Path) -> None:
     assert comment.startswith("<!-- checkly-gate:demo -->")
     suites = ET.parse(out / "junit.xml").getroot().findall("testsuite")
     assert len(suites) == 6
+    # "Re-run failed jobs": attempt 2 runs only the check that failed in attempt 1
+    assert "  attempt 1: exit 1; the fix is deployed, and attempt 2 says:" in log
+    assert (
+        "Attempt 2: running only the 1 check that failed in attempt 1 (rerun: failed); "
+        "4 passing checks carried over" in log
+    )
+    assert "  attempt 2: exit 0" in log
+    rerun = json.loads((out / "rerun-attempt-2.json").read_text(encoding="utf-8"))
+    assert [len(s["runs"]) for s in rerun["sessions"]] == [1, 4]
+    assert rerun["verdict"]["result"] == "passed"
