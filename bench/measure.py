@@ -74,11 +74,14 @@ def gate_argv(sim: Simulator, ids: Sequence[str], out: Path) -> list[str]:
     ]  # fmt: skip
 
 
-def launch(argv: Sequence[str], *, expect: Sequence[int] = (0, 1)) -> Launch:
+def launch(
+    argv: Sequence[str], *, expect: Sequence[int] = (0, 1), env: dict[str, str] | None = None
+) -> Launch:
     """Run `argv` from the repository root; the times around `Popen` and `wait`."""
     with tempfile.TemporaryFile("w+") as log:
         launched = time.monotonic()
-        process = subprocess.Popen(argv, cwd=ROOT, env=child_env(), stdout=log, stderr=log)
+        env = child_env() if env is None else env
+        process = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=log)
         code = process.wait()
         exited = time.monotonic()
         log.seek(0)

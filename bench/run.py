@@ -17,6 +17,7 @@ if __package__ in (None, ""):  # `python bench/run.py`: make `bench` and `gate` 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench import measure
+from bench.rerun import rerun
 from bench.table import Results, markdown, targets
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results" / "latest.md"
@@ -43,6 +44,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-reps", type=int, default=5)
     parser.add_argument("--render-runs", type=int, default=10_000)
     parser.add_argument("--triage-checks", type=int, default=15, help="triage: failing checks")
+    parser.add_argument("--rerun-checks", type=int, default=50, help="re-run: checks in the suite")
+    parser.add_argument("--rerun-t", type=float, default=30.0, help="re-run: the suite's length")
+    parser.add_argument("--rerun-check-t", type=float, default=3.0, help="re-run: the failed check")
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     return parser.parse_args(argv)
 
@@ -65,7 +69,9 @@ def collect(options: argparse.Namespace) -> Results:
     render = measure.render(options.render_runs)
     say(f"triage: {options.triage_checks} failing checks")
     triage = measure.triage(options.triage_checks)
-    return Results(lag, rows, startup, render, triage, triggered)
+    say(f"re-run: 1 of {options.rerun_checks} checks failed, then attempt 2")
+    again = rerun(options.rerun_checks, options.rerun_t, options.rerun_check_t)
+    return Results(lag, rows, startup, render, triage, triggered, again)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,10 +23,12 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     argv = ["--sessions", "2", "--t", "1", "--reps", "1", "--interval", "1", "--lag-base", "0.5"]
     argv += ["--startup-reps", "1", "--render-runs", "10", "--output", str(output)]
     argv += ["--trigger-checks", "3", "--trigger-test-checks", "5"]
+    argv += ["--rerun-checks", "5", "--rerun-t", "2", "--rerun-check-t", "0.5"]
     code = run.main(argv)
     assert code in (0, 1)  # 1 only when a (timed) target missed on a busy machine
     text = output.read_text(encoding="utf-8")
     headings = ("### Verdict lag", "### Scale", "### Trigger mode", "### Start-up", "### Render")
+    headings += ("### Re-run failed jobs: 1 of 5 checks failed",)
     for heading in (*headings, "### Targets"):
         assert heading in text
 
@@ -53,6 +55,9 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     ]
     assert all(int(per) >= 2 and int(too_many) == 0 for *_, per, _, too_many, _ in trigger)
 
+    rerun = re.findall(r"^\| ([12]) \| (\d+) \| (\d+) \| 5 \| (passed|failed) \|", text, re.M)
+    assert rerun == [("1", "5", "0", "failed"), ("2", "1", "4", "passed")], text
+
     assert re.search(r"launch → first request \(median of 1\) \| \*\*[\d.]+ s\*\*", text)
     assert "`requests`" in text  # the heaviest import of the gate, named
     assert "`jinja2` (after)" in text  # the templates wait until the sessions are done
@@ -64,7 +69,7 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     assert (int(triage[1]), int(triage[2]), int(triage[3])) == (10, 10, 5)  # 15 failing checks
 
     marks = re.findall(r"^\| .+ \| (✅|❌) \|$", text, re.M)
-    assert len(marks) == 12
+    assert len(marks) == 14  # the re-run adds two
     assert code == (0 if set(marks) == {"✅"} else 1)
 
 
