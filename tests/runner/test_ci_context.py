@@ -21,6 +21,12 @@ GITHUB = {
 }
 
 
+def test_the_default_name_carries_the_job() -> None:
+    """A re-run finds its own job's earlier sessions by this name (SPEC §11)."""
+    context = run_context({**GITHUB, "GITHUB_JOB": "smoke"}, NOW)
+    assert context.default_name == "octo-org/shop · e2e / smoke #17.2"
+
+
 def test_github_push() -> None:
     context = run_context(GITHUB, NOW)
     assert context.default_name == "octo-org/shop · e2e #17.2"
