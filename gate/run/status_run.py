@@ -16,6 +16,7 @@ from gate.checkly.checks import DeployedCheck, Selection, current_statuses, sele
 from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import ApiError, Unreachable
 from gate.core.current_status import status_outcome
+from gate.core.errors import ApiUnreachable, NoVerdict
 from gate.core.model import CheckRun, Outcome, Session, SessionKind, worst
 from gate.options.config import Config
 from gate.options.trigger_options import TriggerConfig, TriggerKind
@@ -93,7 +94,12 @@ def dry_run(config: Config, client: ChecklyClient, runner: Runner, deadline: flo
     """List what the trigger would run; start nothing; exit 0 (problems reading: exit 3)."""
     trigger = config.trigger
     assert trigger is not None
-    selection = select_checks(client, trigger, deadline)
+    try:
+        selection = select_checks(client, trigger, deadline)
+    except ApiError as exc:
+        raise NoVerdict(f"dry run: the checks could not be listed ({exc})") from exc
+    except Unreachable as exc:
+        raise ApiUnreachable(f"dry run: Checkly could not be reached at {client.api_url}") from exc
     kind = "test session" if trigger.kind is TriggerKind.TEST_SESSION else "check sessions"
     count = len(selection.checks)
     head = (
