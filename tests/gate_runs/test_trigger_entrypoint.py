@@ -56,7 +56,7 @@ def test_pull_request_event(tmp_path: Path, simulator: SimulatorFactory) -> None
     assert run.code == 1, run.stdout + run.stderr  # Checkout fails
     (post,) = [r for r in sim.requests if r.method == "POST"]
     body = json.loads(post.request_body)
-    assert body["name"].startswith("acme/webshop · checks #8.1 · PR #42 · ")
+    assert body["name"].startswith("acme/webshop · checks / gate #8.1 · PR #42 · ")
     assert body["metadata"]["commitId"] == "4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d"  # PR head
     assert body["metadata"]["branchName"] == "checkout-retry"
     assert body["metadata"]["github"]["eventName"] == "pull_request"
