@@ -108,6 +108,7 @@ def _carried(
                 outcome=outcome,
                 name=f"{session.title} (attempt {number})",
                 runs=tuple(runs),
+                status=None,  # a part of that session: its own status says nothing of it
                 note=f"passed (attempt {number}): {checks} check{'s' if checks != 1 else ''} "
                 "carried over, not run again (rerun: failed)",
                 error_group_ids=(),
