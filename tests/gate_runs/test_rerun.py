@@ -15,10 +15,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gate.simulator import ScriptedSession, Simulator
+from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.catalogue import DeployedCheck
 from tests.conftest import SimulatorFactory
 from tests.support.gate_run import GateRun, assert_nothing_lost, run_gate
+from tests.support.paths import EVENTS
 
 CHECKS = [
     DeployedCheck("Homepage", "API", ("production",), ("eu-west-1", "us-east-1")),
@@ -193,4 +194,37 @@ def test_outside_github_a_run_attempt_means_nothing(
     sim = simulator(catalogue=CHECKS)
     attempt(sim, tmp_path, 1)
     attempt(sim, tmp_path, 2, GITHUB_ACTIONS="false")
+    assert posts(sim)[-1]["target"] == {"matchTags": [["production"]]}
+
+
+def test_a_pull_request_re_run_finds_its_pr_sessions(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    pr = {
+        "GITHUB_EVENT_NAME": "pull_request",
+        "GITHUB_EVENT_PATH": str(EVENTS / "pull_request.json"),
+    }
+    sim = simulator(catalogue=CHECKS)
+    other = ScriptedSession(  # another job's attempt 1 of the same run: not this job's
+        "test", "FAILED", "octo-org/shop · checks / lint #17.1 · PR #42 · 1234abcd",
+        results=[ScriptedResult("Search", "failed", check_id=SEARCH)],
+    )  # fmt: skip
+    sim.add(other)
+    first = attempt(sim, tmp_path, 1, **pr)
+    assert first.report["trigger"] and "· PR #42 · " in posts(sim)[-1]["name"]
+    second = attempt(sim, tmp_path, 2, **pr)
+    assert posts(sim)[-1]["target"] == {"checkId": [CHECKOUT, ORDERS]}
+    assert other.id not in [s["id"] for s in second.sessions]
+
+
+def test_a_list_that_cannot_be_read_runs_everything(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    sim = simulator(catalogue=CHECKS)
+    attempt(sim, tmp_path, 1)
+    sim.triggers.fail("list", Fault.status(402))
+    run = attempt(sim, tmp_path, 2)
+    assert "Attempt 2: running every matched check: the test sessions could not be listed" in (
+        run.stdout
+    )
     assert posts(sim)[-1]["target"] == {"matchTags": [["production"]]}
