@@ -44,11 +44,13 @@ def judge_status(
     try:
         selection = select_checks(client, trigger, deadline)
         statuses = current_statuses(client, deadline) if selection.checks else {}
-    except (ApiError, Unreachable) as exc:
+    except ApiError as exc:  # refused (a 400): the one session says why
         session = Session.unreadable(
             SessionKind.CHECK, STATUS_SESSION_ID, f"the checks could not be read: {exc}"
         )
         return [session], [], []
+    except Unreachable as exc:  # no verdict (exit 3), as when a session cannot be awaited
+        raise ApiUnreachable(f"Checkly could not be reached at {client.api_url}") from exc
     app = _app_url(client)
     runs = [_run(check, statuses.get(check.id), app) for check in selection.checks]
     runs += [
@@ -67,7 +69,6 @@ def judge_status(
         id=STATUS_SESSION_ID,
         outcome=worst(r.outcome for r in runs),
         name=f"Current status of {count} check{'s' if count != 1 else ''} ({filters})",
-        status="CURRENT",
         runs=tuple(runs),
         note="no run was started: each check is judged by its current status (trigger: status)",
     )

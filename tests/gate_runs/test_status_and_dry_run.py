@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from gate.simulator import Simulator
+from gate.simulator import Fault, Simulator
 from gate.simulator.catalogue import DeployedCheck
 from tests.conftest import SimulatorFactory
 from tests.support.gate_run import GateRun, assert_nothing_lost, run_gate
@@ -37,7 +37,7 @@ def gate(sim: Simulator, tmp_path: Path, *args: str, **env: str) -> GateRun:
         api_url=sim.url,
         api_key=sim.api_key,
         account_id=sim.account_id,
-        args=["--timeout", "20s", *args],
+        args=["--timeout", "20s", *args],  # a later --timeout wins
         environ=env,
     )
 
@@ -154,3 +154,15 @@ def test_deployment_warns_about_checks_with_a_fixed_url(
     assert any("shop.acme.example" in w for w in real.report["warnings"])
     quiet = gate(sim, tmp_path, "--tags", "preview\nwebapp")  # not a deployment: no warning
     assert not [c for c in quiet.commands if c.name == "warning" and "ENVIRONMENT_URL" in c.data]
+
+
+def test_status_and_dry_run_without_checkly_are_no_verdict(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    sim = simulator(catalogue=CHECKS)
+    sim.fail_all(Fault.status(503))
+    for extra in (("--trigger", "status"), ("--dry-run", "true")):
+        run = gate(sim, tmp_path, "--tags", "production", "--timeout", "2s", *extra)
+        assert run.code == 3, run.stdout
+        assert "Checkly could not be reached" in run.stdout
+    assert started(sim) == []
