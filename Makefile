@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 DIST   ?= dist
 
-.PHONY: demo test lint unit bench screenshots install clean lock dist
+.PHONY: demo test lint unit bench screenshots install clean lock dist image-test
 
 # PYTHONWARNINGS drops one message: setuptools' note on every editable install ("Please be careful
 # with folders ... with the same name as your package"), information rather than a problem with
@@ -71,3 +71,9 @@ screenshots: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache demo-output
+
+# The container image built from this Dockerfile (on a stand-in base: no registry is reachable
+# here) and run as the GitHub runner runs it (tests/image/, docs/development.md). As root, it
+# installs podman from Debian's packages first; elsewhere it is skipped, saying why.
+image-test: $(STAMP)
+	CHECKLY_GATE_IMAGE_TEST=1 $(PY) -m pytest tests/image -ra -p no:cacheprovider
