@@ -74,6 +74,7 @@ clean:
 
 # The container image built from this Dockerfile (on a stand-in base: no registry is reachable
 # here) and run as the GitHub runner runs it (tests/image/, docs/development.md). As root, it
-# installs podman from Debian's packages first; elsewhere it is skipped, saying why.
+# installs podman from Debian's packages first; elsewhere it is skipped, saying why. The first
+# test's setup installs, builds the base and the image: hence the long per-test timeout.
 image-test: $(STAMP)
-	CHECKLY_GATE_IMAGE_TEST=1 $(PY) -m pytest tests/image -ra -p no:cacheprovider
+	CHECKLY_GATE_IMAGE_TEST=1 $(PY) -m pytest tests/image -ra -p no:cacheprovider --timeout 1800

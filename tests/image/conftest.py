@@ -18,7 +18,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.support.container_engine import WORK, engine, engine_api, standin_base
+from tests.support.container_engine import BASE_BUILT, WORK, engine, engine_api, standin_base
 from tests.support.paths import ROOT
 
 __all__ = ["engine", "engine_api", "figures", "image", "standin_base"]
@@ -124,6 +124,7 @@ def image(engine: ModuleType, standin_base: str, figures: list[str]) -> Iterator
     own = history[: len(history) - len(base)]
     total = sum(int(str(layer["size"])) for layer in history)
     mine = sum(int(str(layer["size"])) for layer in own)
+    figures.extend(f"stand-in base {line}" for line in BASE_BUILT)
     figures.append(f"wheels: {downloaded:.1f} s to download or find ({folder})")
     figures.append(f"build: {built:.1f} s (no layer cache; the stand-in base and the wheels kept)")
     figures.append(

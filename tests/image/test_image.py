@@ -5,9 +5,11 @@ host's 127.0.0.1. `make image-test` runs it; the figures it prints are in docs/p
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
+import socket
 import statistics
 import time
 from collections.abc import Iterator
@@ -283,3 +285,25 @@ def test_readme_docker_run_as_the_users_own_uid(
     no_root_files(workdir)
     assert sim.api_key not in run.log
     assert not TRACEBACK.search(run.log)
+
+
+# --- the engine's Docker-compatible API (for Docker clients: tests/support/container_engine.py) -
+
+
+def test_the_engine_api_answers_as_docker_does(engine_api: Any, under: Under) -> None:
+    """`podman system service` on a unix socket (the `engine_api` fixture's DOCKER_HOST): the
+    Docker Engine API lists the image under its tag."""
+
+    class UnixConnection(http.client.HTTPConnection):
+        def connect(self) -> None:
+            self.sock = socket.socket(socket.AF_UNIX)
+            self.sock.connect(engine_api.url.removeprefix("unix://"))
+
+    connection = UnixConnection("localhost", timeout=30)
+    connection.request("GET", "/v1.41/_ping")
+    assert connection.getresponse().read() == b"OK"
+    connection.request("GET", "/v1.41/images/json")
+    response = connection.getresponse()
+    assert response.status == 200
+    tags = [tag for image in json.loads(response.read()) for tag in image.get("RepoTags") or []]
+    assert under.tag in tags, tags

@@ -13,6 +13,7 @@ Fixtures (session-scoped; import them into a conftest.py or test module to use t
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
@@ -36,14 +37,22 @@ def engine() -> ModuleType:
     return module
 
 
+BASE_BUILT: list[str] = []  # how the stand-in base came to be, for the image test's figures
+
+
 @pytest.fixture(scope="session")
 def standin_base(engine: ModuleType) -> str:
     from tools.image import base
 
+    existed = base.image_exists(base.BASE_TAG)
+    started = time.monotonic()
     try:
-        return base.ensure_base()
+        tag = base.ensure_base()
     except engine.EngineUnavailable as exc:
         pytest.skip(f"no stand-in base image: {exc}")
+    took = time.monotonic() - started
+    BASE_BUILT.append(f"{tag}: " + ("reused" if existed else f"built in {took:.1f} s"))
+    return tag
 
 
 @pytest.fixture(scope="session")
