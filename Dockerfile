@@ -40,8 +40,11 @@ ENV PYTHONUNBUFFERED=1 \
 # starts) and reaps. Then the standard library, byte-compiled: the python image ships it
 # without *.pyc, and compiling it at every start costs ~0.5 s. unchecked-hash: the .pyc files
 # stay valid whatever a builder does to the files' timestamps (the image is never edited).
+# tini is not pinned to a version: bookworm's changes only with a security fix, and a Debian
+# version can differ between architectures (binNMUs), which would break the arm64 build.
+# hadolint ignore=DL3008
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tini=0.19.0-1+b3 \
+    && apt-get install -y --no-install-recommends tini \
     && rm -rf /var/lib/apt/lists/* \
     && python -m compileall -q -j 0 --invalidation-mode unchecked-hash \
         -x '/(site-packages|idlelib|tkinter|turtledemo|lib2to3|ensurepip|pydoc_data)/' \

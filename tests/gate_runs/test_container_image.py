@@ -46,7 +46,7 @@ def test_entrypoint_is_tini_then_the_installed_gate() -> None:
     """tini (Debian's package) as PID 1, forwarding signals to the console script."""
     (entry,) = instructions("ENTRYPOINT")
     assert json.loads(entry) == ["/usr/bin/tini", "--", "/usr/local/bin/checkly-gate"]
-    assert re.search(r"apt-get install -y --no-install-recommends tini=\S+", final_stage())
+    assert "apt-get install -y --no-install-recommends tini " in final_stage()
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["scripts"]["checkly-gate"] == "gate.launch:main"
 
