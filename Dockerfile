@@ -7,6 +7,8 @@
 # prints. The selftest workflow builds this image on every push, so a wrong pin fails there.
 # A build argument only so that `make image-test` can build this file unchanged on a stand-in
 # base where no registry is reachable (docs/development.md); releases use the default.
+# Needs BuildKit (Docker 23+'s default builder) or buildah: `RUN --mount` keeps the lock and
+# the builder's wheel out of the image's layers.
 ARG BASE=python:3.12.12-slim-bookworm@sha256:593bd06efe90efa80dc4eee3948be7c0fde4134606dd40d8dd8dbcade98e669c
 
 # --- builder: the wheel, with the locked setuptools; nothing of this stage is in the image ---
