@@ -6,9 +6,11 @@ Dockerfile's form).
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -126,3 +128,23 @@ def test_lock_covers_pyproject_dependencies() -> None:
             f"requirements.lock pins {name}=={version}, pyproject wants {requirement}: "
             "run `make lock`"
         )
+
+
+# --- where the image test cannot run (tests/support/container_engine.py) -------------------------
+
+
+def test_the_image_test_says_why_it_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not root: the engine check names the reason; the image test skips with it, or fails with
+    it under .ci/run (CHECKLY_GATE_IMAGE_TEST_REQUIRED=1)."""
+    from tests.support.container_engine import unavailable
+    from tools.image import engine
+
+    monkeypatch.setattr(os, "geteuid", lambda: 1001)
+    with pytest.raises(engine.EngineUnavailable, match="this is not root"):
+        engine.check()
+    monkeypatch.delenv("CHECKLY_GATE_IMAGE_TEST_REQUIRED", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no engine here"):
+        unavailable("no engine here")
+    monkeypatch.setenv("CHECKLY_GATE_IMAGE_TEST_REQUIRED", "1")
+    with pytest.raises(pytest.fail.Exception, match="must run here, but: no engine here"):
+        unavailable("no engine here")
