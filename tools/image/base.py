@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import glob
+import os
 import shutil
 import subprocess
 import sys
@@ -53,15 +54,18 @@ CUSTOMIZE = Path(__file__).resolve().parent / "customize.sh"  # run on the root 
 
 
 def find_python(given: str | None) -> Path:
-    """The CPython 3.12 prefix: --python, else pyenv's 3.12.1, else any pyenv 3.12."""
-    candidates = [given] if given else []
-    if not given and shutil.which("pyenv"):
-        proc = subprocess.run(
-            ["pyenv", "prefix", "3.12.1"], capture_output=True, text=True, check=False
-        )
-        if proc.returncode == 0:
-            candidates.append(proc.stdout.strip())
-        candidates += sorted(glob.glob(str(Path.home() / ".pyenv/versions/3.12.*")), reverse=True)
+    """The CPython 3.12 prefix: --python, else pyenv's 3.12.1, else any 3.12 pyenv has."""
+    if given:
+        candidates = [given]
+    else:
+        candidates = []
+        if shutil.which("pyenv"):
+            proc = subprocess.run(
+                ["pyenv", "prefix", "3.12.1"], capture_output=True, text=True, check=False
+            )
+            candidates.append(proc.stdout.strip() if proc.returncode == 0 else "")
+        root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+        candidates += sorted(glob.glob(str(root / "versions/3.12.*")), reverse=True)
     for candidate in candidates:
         if candidate and (Path(candidate) / "bin/python3.12").exists():
             return Path(candidate)
