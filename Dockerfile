@@ -88,5 +88,9 @@ LABEL org.opencontainers.image.title="checkly-gate" \
 # only where it is told to.
 
 # Exec form, absolute paths: the runner sets its own --workdir (/github/workspace) and passes
-# `args:` (none for this action) and `docker run` arguments straight to the gate.
-ENTRYPOINT ["/usr/bin/tini", "--", "/usr/local/bin/checkly-gate"]
+# `args:` (none for this action) and `docker run` arguments straight to the gate. coreutils'
+# env starts it with SIGINT and SIGTERM blocked: one that comes while Python starts waits until
+# the gate's first code has its handlers in place (gate/launch.py), instead of raising
+# KeyboardInterrupt inside the standard library; a signal before Python even runs ends env.
+ENTRYPOINT ["/usr/bin/tini", "--", "/usr/bin/env", "--block-signal=INT,TERM", \
+            "/usr/local/bin/checkly-gate"]
