@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import time
 from collections.abc import Iterator
@@ -116,9 +117,12 @@ def image(engine: ModuleType, standin_base: str, figures: list[str]) -> Iterator
     built = time.monotonic() - started
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
     after = _image_id(engine, IMAGE)
-    if before and before != after:  # the last run's image, now untagged
+    # What this build leaves untagged: the last run's image, and the builder stage's (kept
+    # for a layer cache this build does not use): its ID is the last `--> ID` before stage 2.
+    builder = re.findall(r"^--> ([0-9a-f]{6,})$", proc.stdout.split("\n[2/2] ", 1)[0], re.M)
+    for stale in [*builder[-1:], *([before] if before and before != after else [])]:
         subprocess.run(
-            ["podman", "rmi", before], env=engine.podman_env(), capture_output=True, check=False
+            ["podman", "rmi", stale], env=engine.podman_env(), capture_output=True, check=False
         )
     history, base = _history(engine, IMAGE), _history(engine, standin_base)
     own = history[: len(history) - len(base)]
