@@ -15,7 +15,7 @@ a cancelled run exits at once even while a server holds its answer.
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import json
 import threading
 import time
@@ -26,14 +26,18 @@ from urllib.parse import quote
 import requests
 
 from gate import USER_AGENT
+from gate.checkly.deadlines import Watchdog, cut_off
 from gate.checkly.transport import (
     DEFAULT_TIMING,
     RETRYABLE,
+    Answer,
+    AnswerLost,
     ApiError,
     Connections,
     RateLimiter,
     Retryable,
     Timing,
+    TooLate,
     Unreachable,
     api_message,
     backoff,
@@ -41,20 +45,13 @@ from gate.checkly.transport import (
     retry_after_seconds,
     sent_or_not,
 )
+from gate.checkly.troubles import Troubles
 from gate.core.errors import CredentialsRejected
 from gate.core.masking import secret_forms
 from gate.core.model import CheckRun, Session, SessionKind
 
-
-@dataclasses.dataclass(frozen=True)
-class Answer:
-    """One POST's answer: the status, the JSON body (None: none or not JSON), the API's
-    message (the key scrubbed) and `Retry-After` in seconds."""
-
-    status: int
-    body: Any
-    message: str
-    retry_after: float | None = None
+LATE_TOLERANCE = 0.05  # a request due exactly at the deadline (its last try) still goes out
+CUT_OFF = "no whole answer before the deadline (it came too slowly)"
 
 
 class ChecklyClient:
@@ -82,6 +79,8 @@ class ChecklyClient:
         self.clock = clock
         self._local = threading.local()
         self._connections = Connections()
+        self._watchdog = Watchdog()
+        self.troubles = Troubles(self.api_url, clock)  # says why requests fail, at once
 
     def __repr__(self) -> str:
         return f"ChecklyClient(api_url={self.api_url!r}, account_id={self.account_id!r})"
@@ -101,6 +100,12 @@ class ChecklyClient:
             self._local.session = session
         return session
 
+    def sibling(self) -> ChecklyClient:
+        """A new client like this one, not aborted (the one look-up after a signal)."""
+        twin = ChecklyClient(self.api_url, self._api_key, self.account_id, timing=self.timing)
+        twin.limiter = self.limiter
+        return twin
+
     def abort(self, reason: str) -> None:
         """Stop: no more retries or sleeps, and every request in flight ends now."""
         self.cancel_reason = self.cancel_reason or reason
@@ -110,6 +115,14 @@ class ChecklyClient:
     def _sleep(self, seconds: float) -> None:
         if seconds > 0:
             self.cancel.wait(seconds)
+
+    def _bounded(self, seconds: float) -> contextlib.AbstractContextManager[list[bool]]:
+        """The block's requests end within `seconds` (SPEC §3); yields [whether cut off]."""
+        return cut_off(self._watchdog, self._connections.shut_down, seconds)
+
+    def trouble(self, what: str, deadline: float) -> None:
+        """A request failed for `what` and will be retried: say why, the first time."""
+        self.troubles.seen(what, deadline, quiet=self.cancel.is_set())
 
     # -- the one place where HTTP becomes Python ------------------------------------------
     def _check(self, response: requests.Response, *, long_poll: bool) -> dict[str, Any] | None:
@@ -155,13 +168,7 @@ class ChecklyClient:
         attempt = 0
         last_try = False
         while True:
-            if self.cancel.is_set():
-                raise Unreachable("cancelled")
-            route_wait = route_limiter.delay() if route_limiter is not None else 0.0
-            if route_wait > 0 and self.clock() + route_wait >= deadline:  # the last try is at it
-                raise Unreachable("over this route's rate budget before the deadline")
-            self._sleep(route_wait)
-            self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
+            self._wait_to_send(deadline, route_limiter)
             timing, left = self.timing, deadline - self.clock()
             read = long_poll_s + timing.read_slack if long_poll_s is not None else timing.plain_read
             # Never much past the deadline (a single try: not past it), but give it a moment.
@@ -169,18 +176,14 @@ class ChecklyClient:
             latest = max(left + slack, min(timing.deadline_slack, 1.0))
             connect, read = min(timing.connect, latest), min(read, latest)
             try:
-                response = self._session().get(
-                    self.api_url + path, params=params, timeout=(connect, read)
-                )
-                try:
-                    return self._check(response, long_poll=long_poll_s is not None)
-                finally:
-                    response.close()
+                return self._get_once(path, params, (connect, read), long_poll_s is not None)
             except Retryable as exc:
                 last, delay = exc.what, exc.delay
             except requests.exceptions.RequestException as exc:
                 last, delay = describe(exc), None
             attempt += 1
+            if not last.startswith(("HTTP 429", "HTTP 408")) and last != CUT_OFF:
+                self.trouble(last, deadline)
             if once:
                 raise Unreachable(last)
             own_backoff = delay is None
@@ -192,6 +195,44 @@ class ChecklyClient:
             if delay >= left:  # our back-off is cut to the time left: one last try at the deadline
                 last_try, delay = True, left
             self._sleep(delay)
+
+    def _wait_to_send(self, deadline: float, route_limiter: RateLimiter | None) -> None:
+        """Wait for the request's slots in the rate budgets; raise rather than send it after
+        the deadline (SPEC §3: a request that would start after it is not sent)."""
+        if self.cancel.is_set():
+            raise Unreachable("cancelled")
+        route_wait = route_limiter.delay() if route_limiter is not None else 0.0
+        if route_wait > 0 and self.clock() + route_wait >= deadline:  # the last try is at it
+            raise TooLate("over this route's rate budget before the deadline")
+        self._sleep(route_wait)
+        wait = self.limiter.delay()
+        if wait > 0 and self.clock() + wait > deadline:
+            raise TooLate("over the rate budget before the deadline: not sent")
+        self._sleep(wait)
+        if self.cancel.is_set():
+            raise Unreachable("cancelled")
+        if deadline - self.clock() < -LATE_TOLERANCE:
+            raise TooLate("the deadline came before this request could be sent")
+
+    def _get_once(
+        self,
+        path: str,
+        params: Mapping[str, str] | None,
+        timeout: tuple[float, float],
+        long_poll: bool,
+    ) -> dict[str, Any] | None:
+        """One GET, ended by `timeout`'s sum at the latest however the answer arrives."""
+        with self._bounded(sum(timeout)) as fired:
+            try:
+                response = self._session().get(self.api_url + path, params=params, timeout=timeout)
+                try:
+                    return self._check(response, long_poll=long_poll)
+                finally:
+                    response.close()
+            except requests.exceptions.RequestException as exc:
+                if fired[0]:
+                    raise Retryable(CUT_OFF) from exc
+                raise
 
     def post(
         self, path: str, body: Mapping[str, Any], deadline: float, *, force: bool = False
@@ -209,13 +250,19 @@ class ChecklyClient:
         left = max(deadline - self.clock(), 0.05)
         timing = self.timing
         timeout = (min(timing.connect, left), min(timing.plain_read, left))
-        try:
-            response = self._session().post(self.api_url + path, json=body, timeout=timeout)
-        except requests.exceptions.RequestException as exc:
-            raise sent_or_not(exc) from exc
+        with self._bounded(min(left, sum(timeout))) as fired:
+            try:
+                response = self._session().post(
+                    self.api_url + path, json=body, timeout=timeout, allow_redirects=False
+                )
+                content = response.content  # read whole within the bound
+            except requests.exceptions.RequestException as exc:
+                if fired[0]:
+                    raise AnswerLost(CUT_OFF) from exc
+                raise sent_or_not(exc) from exc
         try:
             try:
-                parsed = response.json() if response.content else None
+                parsed = response.json() if content else None
             except ValueError:
                 parsed = None
             return Answer(
@@ -257,8 +304,9 @@ class ChecklyClient:
     def locations(self, timeout: float) -> list[str]:
         """The public region codes (`GET /v1/locations`), one try; [] when they cannot be read."""
         try:
-            response = self._session().get(self.api_url + "/v1/locations", timeout=timeout)
-            listed = response.json() if response.status_code == 200 else []
+            with self._bounded(timeout):
+                response = self._session().get(self.api_url + "/v1/locations", timeout=timeout)
+                listed = response.json() if response.status_code == 200 else []
         except (requests.exceptions.RequestException, ValueError):
             return []
         items = listed if isinstance(listed, list) else []
