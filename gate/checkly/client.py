@@ -1,16 +1,12 @@
 """The Checkly Public API client: one `requests` session per thread, retries, HTTP status → errors.
 
 Every request carries `Authorization: Bearer <key>`, `X-Checkly-Account` and the gate's
-User-Agent. Status codes are turned into exceptions in one place (`_check`):
-
-    401/403          → gate.core.errors.CredentialsRejected (stops the run, exit 3)
-    400/404/other 4xx → ApiError (that session's outcome becomes `error`)
-    408              → "still running" (completion endpoints only; `completion()` returns None)
-    429, 5xx, resets, read timeouts → retried with back-off until the deadline, then Unreachable
-
-The client never sleeps past the deadline it is given, and every sleep ends early when the
-run is cancelled; `abort()` also ends the requests in flight (their sockets are shut down), so
-a cancelled run exits at once even while a server holds its answer.
+User-Agent. Status codes become exceptions in one place (`_check`): 401/403 →
+`CredentialsRejected` (exit 3); 400/404/other 4xx → `ApiError` (that session is `error`); 408 on
+a completion endpoint → None ("still running"); 429, 5xx, resets, timeouts → retried with
+back-off until the deadline, then `Unreachable`. Every deadline is absolute: a request is not
+sent after it (`TooLate`), and one in flight ends by it however its answer arrives (a watchdog
+shuts its socket down). `abort()` ends every request in flight at once.
 """
 
 from __future__ import annotations
@@ -34,6 +30,7 @@ from gate.checkly.transport import (
     AnswerLost,
     ApiError,
     Connections,
+    NotSent,
     RateLimiter,
     Retryable,
     Timing,
@@ -52,6 +49,7 @@ from gate.core.model import CheckRun, Session, SessionKind
 
 LATE_TOLERANCE = 0.05  # a request due exactly at the deadline (its last try) still goes out
 CUT_OFF = "no whole answer before the deadline (it came too slowly)"
+CUT_AFTER = 0.2  # the cut comes just after the timeouts: a held answer is a read timeout
 
 
 class ChecklyClient:
@@ -101,7 +99,7 @@ class ChecklyClient:
         return session
 
     def sibling(self) -> ChecklyClient:
-        """A new client like this one, not aborted (the one look-up after a signal)."""
+        """A new client like this one, not aborted (the look-up after a signal)."""
         twin = ChecklyClient(self.api_url, self._api_key, self.account_id, timing=self.timing)
         twin.limiter = self.limiter
         return twin
@@ -121,8 +119,10 @@ class ChecklyClient:
         return cut_off(self._watchdog, self._connections.shut_down, seconds)
 
     def trouble(self, what: str, deadline: float) -> None:
-        """A request failed for `what` and will be retried: say why, the first time."""
-        self.troubles.seen(what, deadline, quiet=self.cancel.is_set())
+        """A request failed for `what` and will be retried: say why, the first time (not for
+        a 429 or 408, Checkly's ordinary answers, nor at the deadline)."""
+        ordinary = what.startswith(("HTTP 429", "HTTP 408")) or what == CUT_OFF
+        self.troubles.seen(what, deadline, quiet=ordinary or self.cancel.is_set())
 
     # -- the one place where HTTP becomes Python ------------------------------------------
     def _check(self, response: requests.Response, *, long_poll: bool) -> dict[str, Any] | None:
@@ -176,14 +176,14 @@ class ChecklyClient:
             latest = max(left + slack, min(timing.deadline_slack, 1.0))
             connect, read = min(timing.connect, latest), min(read, latest)
             try:
-                return self._get_once(path, params, (connect, read), long_poll_s is not None)
+                bound = min(latest, connect + read) + CUT_AFTER
+                return self._get_once(path, params, (connect, read), bound, long_poll_s is not None)
             except Retryable as exc:
                 last, delay = exc.what, exc.delay
             except requests.exceptions.RequestException as exc:
                 last, delay = describe(exc), None
             attempt += 1
-            if not last.startswith(("HTTP 429", "HTTP 408")) and last != CUT_OFF:
-                self.trouble(last, deadline)
+            self.trouble(last, deadline)
             if once:
                 raise Unreachable(last)
             own_backoff = delay is None
@@ -201,12 +201,13 @@ class ChecklyClient:
         the deadline (SPEC §3: a request that would start after it is not sent)."""
         if self.cancel.is_set():
             raise Unreachable("cancelled")
-        route_wait = route_limiter.delay() if route_limiter is not None else 0.0
-        if route_wait > 0 and self.clock() + route_wait >= deadline:  # the last try is at it
+        left = deadline - self.clock()
+        route_wait = route_limiter.delay_within(left) if route_limiter is not None else 0.0
+        if route_wait is None:  # no slot before the deadline: not sent, no slot taken
             raise TooLate("over this route's rate budget before the deadline")
         self._sleep(route_wait)
-        wait = self.limiter.delay()
-        if wait > 0 and self.clock() + wait > deadline:
+        wait = self.limiter.delay_within(deadline - self.clock())
+        if wait is None:
             raise TooLate("over the rate budget before the deadline: not sent")
         self._sleep(wait)
         if self.cancel.is_set():
@@ -219,20 +220,23 @@ class ChecklyClient:
         path: str,
         params: Mapping[str, str] | None,
         timeout: tuple[float, float],
+        bound: float,
         long_poll: bool,
     ) -> dict[str, Any] | None:
-        """One GET, ended by `timeout`'s sum at the latest however the answer arrives."""
-        with self._bounded(sum(timeout)) as fired:
+        """One GET, ended after `bound` seconds however its answer arrives."""
+        with self._bounded(bound) as fired:
             try:
                 response = self._session().get(self.api_url + path, params=params, timeout=timeout)
-                try:
-                    return self._check(response, long_poll=long_poll)
-                finally:
-                    response.close()
             except requests.exceptions.RequestException as exc:
                 if fired[0]:
                     raise Retryable(CUT_OFF) from exc
                 raise
+        try:
+            if fired[0]:  # what came before the cut is not the whole answer
+                raise Retryable(CUT_OFF)
+            return self._check(response, long_poll=long_poll)
+        finally:
+            response.close()
 
     def post(
         self, path: str, body: Mapping[str, Any], deadline: float, *, force: bool = False
@@ -246,11 +250,14 @@ class ChecklyClient:
         if self.cancel.is_set() and not force:
             raise Unreachable("cancelled")
         if not force:
-            self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
+            wait = self.limiter.delay_within(max(deadline - self.clock(), 0.0))
+            if wait is None:
+                raise NotSent("over the rate budget before the deadline: not sent")
+            self._sleep(wait)
         left = max(deadline - self.clock(), 0.05)
         timing = self.timing
         timeout = (min(timing.connect, left), min(timing.plain_read, left))
-        with self._bounded(min(left, sum(timeout))) as fired:
+        with self._bounded(min(left, sum(timeout)) + CUT_AFTER) as fired:
             try:
                 response = self._session().post(
                     self.api_url + path, json=body, timeout=timeout, allow_redirects=False
@@ -260,19 +267,15 @@ class ChecklyClient:
                 if fired[0]:
                     raise AnswerLost(CUT_OFF) from exc
                 raise sent_or_not(exc) from exc
+        response.close()  # its content is read
+        if fired[0]:
+            raise AnswerLost(CUT_OFF)
         try:
-            try:
-                parsed = response.json() if content else None
-            except ValueError:
-                parsed = None
-            return Answer(
-                response.status_code,
-                parsed,
-                self._message(response),
-                retry_after_seconds(response.headers.get("Retry-After")),
-            )
-        finally:
-            response.close()
+            parsed = response.json() if content else None
+        except ValueError:
+            parsed = None
+        retry = retry_after_seconds(response.headers.get("Retry-After"))
+        return Answer(response.status_code, parsed, self._message(response), retry)
 
     # -- endpoints -----------------------------------------------------------------------
     def completion(

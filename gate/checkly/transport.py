@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import email.utils
+import math
 import random
 import socket
 import threading
@@ -104,11 +105,17 @@ class RateLimiter:
 
     def delay(self) -> float:
         """Take the next slot; return how long to wait before using it (0: at once)."""
+        return self.delay_within(math.inf) or 0.0
+
+    def delay_within(self, within: float | None) -> float | None:
+        """`delay()`, but a slot later than `within` seconds from now is not taken (None)."""
         with self._lock:
             now = self._clock()
             slot = now
             if len(self._slots) == self.limit:  # the limit-th latest must leave the window
                 slot = max(now, self._slots[0] + self.window)
+            if within is not None and slot - now > max(within, 0.0):
+                return None
             self._slots.append(slot)
             return slot - now
 
