@@ -91,6 +91,8 @@ def run(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
         warnings += notes
+        if trigger_error is not None:  # never "passed" on what the trigger could not settle
+            also_failing.append(f"the trigger failed: {trigger_error}")
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 

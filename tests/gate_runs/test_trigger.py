@@ -296,6 +296,7 @@ def test_none_found_is_exit_3_and_never_sent_again(
     # The session given by ID is still awaited and in every report.
     assert_nothing_lost([given.id], run.out_dir, run.stdout)
     assert run.session(given.id)["outcome"] == "passed"
+    assert run.outputs["result"] != "passed" and run.report["verdict"]["passed"] is False
 
 
 def test_several_with_the_token_is_exit_3_naming_them(
