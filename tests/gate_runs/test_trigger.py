@@ -411,6 +411,19 @@ def test_a_refused_or_hung_cancel_is_noted_never_an_error(
     assert note["result"].startswith("no answer")
 
 
+@pytest.mark.parametrize("status", [403, 404])
+def test_a_403_or_404_cancel_is_noted_never_an_error(
+    simulator: SimulatorFactory, tmp_path: Path, status: int
+) -> None:
+    sim = simulator(catalogue=[SLOW], max_wait_cap=0.3)
+    sim.triggers.fail("test-cancel", Fault.status(status))
+    run = gate(sim, tmp_path, "--tags", "slow", "--timeout", "2s")
+    assert run.code == 1, run.stdout  # incomplete fails by default; no exit 3 for the cancel
+    (note,) = run.report["trigger"]["cancelled"]
+    assert note["result"].startswith(("refused (HTTP 403", "not found (HTTP 404)"))
+    assert "cancel requested" in run.session(note["id"])["note"]
+
+
 # -- the PR of a deployment ----------------------------------------------------------------------
 
 

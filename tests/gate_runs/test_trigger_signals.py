@@ -93,3 +93,27 @@ def test_both_check_sessions_of_a_slow_answer_are_cancelled(
     report = finished(gate, signalled_once_created(sim, gate, count=2))
     cancelled = report["trigger"]["cancelled"]  # type: ignore[index]
     assert len(cancelled) == 2 and len(sim.triggers.cancelled) == 2
+
+
+def test_a_signal_during_the_look_up_still_cancels_the_session(
+    simulator: SimulatorFactory, start_gate: Callable[..., Gate]
+) -> None:
+    """The answer was lost (502) and the look-up by token hangs when the signal comes: the gate
+    asks once more and cancels what it finds."""
+    sim = simulator(catalogue=[SLOW])
+    sim.triggers.lose_answer("test-trigger", Fault.status(502))
+    sim.triggers.fail("list", Fault.hang(30))
+    gate = start_gate(sim, [], tags="slow")
+    wait_until(lambda: "looking the test session up" in _peek(sim), "the look-up", timeout=15)
+    time.sleep(1.2)  # the first look-up (after 1 s) is in flight, held
+    gate.proc.send_signal(signal.SIGTERM)
+    report = finished(gate, time.monotonic())
+    (created,) = sim.triggers.variables
+    assert sim.triggers.cancelled == [created]
+    assert report["trigger"]["sessionIds"] == [created]  # type: ignore[index]
+
+
+def _peek(sim: Simulator) -> str:
+    """Whether the trigger's answer went out (a 502 is recorded once answered)."""
+    posted = any(r.method == "POST" and r.status == 502 for r in sim.requests)
+    return "looking the test session up" if posted else ""
