@@ -205,7 +205,7 @@ def _send(
     attempt, last = 0, ""
     while True:
         if client.clock() >= deadline:
-            raise ApiUnreachable(f"the trigger was not sent: {_late(attempt, last)}")
+            raise ApiUnreachable.because(f"the trigger was not sent: {_late(attempt, last)}", last)
         try:
             state.posted_at = time.time()
             answer = client.post(path, body, deadline)
@@ -222,7 +222,8 @@ def _send(
         if delay is None:
             delay = backoff(client.timing, attempt)
         if client.clock() + delay >= deadline:
-            raise ApiUnreachable(f"the trigger was not accepted before the deadline ({last})")
+            why = f"the trigger was not accepted before the deadline ({last})"
+            raise ApiUnreachable.because(why, client.troubles.last)
         client.cancel.wait(delay)
         if client.cancel.is_set():
             raise AnswerLost("the run was stopped")

@@ -111,7 +111,14 @@ class ApiUnreachable(NoVerdict):
     def at(cls, url: str, cause: str | None) -> ApiUnreachable:
         """Unreachable at `url`; the hint fits the cause (a refused connection or an unknown
         host points at `api-url` and the proxy, not at raising `timeout`)."""
-        error = cls(f"Checkly could not be reached at {url}" + (f": {cause}" if cause else ""))
+        return cls.because(
+            f"Checkly could not be reached at {url}" + (f": {cause}" if cause else ""), cause
+        )
+
+    @classmethod
+    def because(cls, message: str, cause: str | None) -> ApiUnreachable:
+        """`message`, with the hint that fits `cause` (the last failure, as worded)."""
+        error = cls(message)
         if cause in WRONG_ADDRESS:
             error.hint = cls.WRONG_ADDRESS_HINT
         return error

@@ -61,3 +61,16 @@ def test_an_unknown_host_is_worded_so_and_points_at_api_url() -> None:
     assert ApiUnreachable.at("https://api.checklyhq.com", "read timed out").hint.endswith(
         "raise `timeout`."
     )
+
+
+def test_a_trigger_to_a_closed_port_says_why_and_points_at_api_url(
+    simulator: SimulatorFactory, tmp_path: Path, closed_port: int
+) -> None:
+    sim = simulator()
+    url = f"http://127.0.0.1:{closed_port}"
+    run = gate(sim, tmp_path, [], "--tags", "backend", "--timeout", "2s", api_url=url, timing=FAST)
+    assert f"Checkly unreachable at {url}: connection refused; retrying" in run.stdout
+    (error,) = run.gate_errors()
+    assert "the trigger was not" in error.data and "connection refused" in error.data
+    assert "`api-url`" in error.data and "raise `timeout`" not in error.data
+    assert run.code == 3
