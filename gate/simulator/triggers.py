@@ -14,7 +14,8 @@ What can be set on it (all optional):
 - `list_lag`: seconds a new test session takes to appear in `GET /v1/test-sessions`;
 - `fail(route, fault)`: answer the route's next request with `fault` before doing anything;
 - `lose_answer(route, fault)`: do the work (the session is created), then lose the answer
-  (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout).
+  (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout,
+  `Fault.trickle()`, `Fault.raw(201, b"{...")`).
 Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`.
 """
 
