@@ -41,8 +41,12 @@ class CommitStatus:
         what = f"{sessions} Checkly session{'s' if sessions != 1 else ''}"
         self._set("pending", f"Waiting for {what}")
 
-    def finish(self, report: Report) -> None:
-        if report.judged:
+    def finish(self, report: Report, stopped: Exception | None = None) -> None:
+        """The verdict's state; `error` when there is none, or when the run stops with
+        `stopped` after its reports (a trigger that could not be settled)."""
+        if stopped is not None:
+            self._set("error", f"No verdict: {stopped}")
+        elif report.judged:
             state = "success" if report.verdict.passed else "failure"
             self._set(state, report.verdict.summary)
         else:

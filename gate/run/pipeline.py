@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import signal
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -68,24 +68,18 @@ def run(
     status = CommitStatus(config, runner, environ)  # SPEC §11: off unless commit-status
     try:
         client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
         start = clock()
         if config.workflow.dry_run:
             return dry_run(config, client, runner, start + config.timeout_s)
         ready = before_wait(
             config, client, runner, environ=environ, deadline=start + config.timeout_s
         )
-        seen_links: set[str] = set()
-
-        def on_link(session: Session) -> None:
-            if session.link and session.id not in seen_links:
-                seen_links.add(session.id)
-                runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
-
-        started_runs, warnings = start_trigger(  # a re-run's trigger: only what failed (§11)
+        started_runs, warnings, trigger_error = start_trigger(  # a re-run: only what failed (§11)
             ready.config, client, runner, environ=environ, start=start, signals=signals
         )
         triggered = started_runs.sessions if started_runs else ()
-        seen_links.update(s.id for s in triggered if s.link)
+        on_link = _link_sayer(runner, (s.id for s in triggered if s.link))
         refs = [*config.sessions, *(SessionRef(s.kind, s.id) for s in triggered)]
         _announce(refs, len(ready.current), config, runner, status)
         warm: list[Templates] = []
@@ -105,18 +99,20 @@ def run(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
         sessions, warnings, also_failing = ready.merge(sessions, warnings + notes, also_failing)
+        if trigger_error is not None:  # never "passed" on what the trigger could not settle
+            also_failing.append(f"the trigger failed: {trigger_error}")
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
-            deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
+            deadline = details_deadline(start + config.timeout_s, clock(), client)
             sessions, explained = _explain(
                 sessions, client, config, deadline, signals, started=started
             )
             warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
-        no_verdict = _no_verdict(waited, signals)
+        no_verdict = _no_verdict(waited, signals) or (str(trigger_error) if trigger_error else None)
         report = Report(
             sessions=tuple(sessions),
             verdict=verdict,
@@ -131,8 +127,11 @@ def run(
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        status.finish(report)
-        return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
+        status.finish(report, trigger_error)
+        return _exit_code(
+            report, problems, waited, signals=signals, runner=runner, client=client,
+            stopped=trigger_error,
+        )  # fmt: skip
     except GateError as exc:
         status.error(str(exc))
         raise
@@ -148,9 +147,13 @@ def _exit_code(
     *,
     signals: Signals,
     runner: Runner,
-    config: Config,
+    client: ChecklyClient,
+    stopped: GateError | None = None,
 ) -> int:
-    """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143."""
+    """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143. `stopped`:
+    a trigger error, raised after every report (the sessions given by ID are in them)."""
+    if stopped is not None and signals.signum is None:
+        raise stopped
     if problems:
         raise NoVerdict("could not write every report: " + "; ".join(problems))
     if signals.signum is not None:
@@ -158,12 +161,24 @@ def _exit_code(
     if waited.credentials is not None:
         raise waited.credentials
     if not waited.reached:
-        raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
+        raise ApiUnreachable.at(client.api_url, client.troubles.last)
     if not report.verdict.passed:
         if runner.github:  # elsewhere the console's last line already says it
             runner.error(report.verdict.summary, title="checkly-gate")
         return EXIT_FAILED
     return EXIT_PASSED
+
+
+def _link_sayer(runner: Runner, known: Iterable[str]) -> Callable[[Session], None]:
+    """Says each session's link once, as soon as it is known (not those already said)."""
+    seen = set(known)
+
+    def on_link(session: Session) -> None:
+        if session.link and session.id not in seen:
+            seen.add(session.id)
+            runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
+
+    return on_link
 
 
 def _announce(
@@ -173,6 +188,13 @@ def _announce(
     status.pending(len(refs) + judged)
     if refs:
         runner.say(waiting_line(len(refs), config))
+
+
+def details_deadline(deadline: float, now: float, client: ChecklyClient) -> float:
+    """Failure details get until the deadline, or `DETAILS_BUDGET` after a wait that used it
+    up, never later: the gate exits by `timeout` + the budget + 2 s (SPEC §3)."""
+    latest = deadline + DETAILS_BUDGET - client.timing.deadline_slack
+    return min(max(deadline, now + DETAILS_BUDGET), latest)
 
 
 def waiting_line(count: int, config: Config) -> str:
