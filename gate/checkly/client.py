@@ -21,7 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import requests
 
@@ -44,6 +44,11 @@ from gate.checkly.transport import (
 from gate.core.errors import CredentialsRejected
 from gate.core.masking import secret_forms
 from gate.core.model import CheckRun, Session, SessionKind
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -226,6 +231,26 @@ class ChecklyClient:
             )
         finally:
             response.close()
+
+    def session_for(self, url: str) -> requests.Session:
+        """This thread's HTTP session for `url`: with the API key only on the API's own origin
+        (asset URLs); any other URL (a signed URL) gets a session without key or account."""
+        if _origin(url) == _origin(self.api_url):
+            return self._session()
+        session: requests.Session | None = getattr(self._local, "plain", None)
+        if session is None:
+            session = self._local.plain = requests.Session()
+            adapter = self._connections.adapter()
+            session.mount("http://", adapter)
+            session.mount("https://", adapter)
+            session.headers["User-Agent"] = USER_AGENT
+        return session
+
+    def owns(self, url: str) -> bool:
+        return _origin(url) == _origin(self.api_url)
+
+    def message(self, response: requests.Response) -> str:
+        return self._message(response)
 
     # -- endpoints -----------------------------------------------------------------------
     def completion(

@@ -25,6 +25,26 @@ from gate.simulator.scenarios import (
     stable_uuid,
 )
 
+ANALYSIS: Json = {
+    "classification": "APPLICATION ERROR",
+    "rootCause": "The sign-in button is rendered disabled while the session service answers "
+    "503: the login form waits for a CSRF token that never arrives, so the click times out.",
+    "userImpact": "Customers cannot sign in on the web shop; checkout is blocked for them.",
+    "codeFix": "Retry the CSRF token request and enable the button once it arrives.",
+    "evidence": [
+        {"artifacts": [{"name": "TRACE", "type": "TRACE"}], "description": "The trace shows "
+         "the token request answered 503 three times."}
+    ],
+    "referenceLinks": [
+        {"url": "https://playwright.dev/docs/actionability", "title": "Actionability"}
+    ],
+}  # fmt: skip
+
+
+def existing_analysis(group_id: str, now: str) -> Json:
+    """One entry of an error group's `rootCauseAnalyses`."""
+    return {"id": stable_uuid("rca-existing", group_id), "created_at": now, "analysis": ANALYSIS}
+
 
 def iso(epoch: float) -> str:
     """Wall-clock seconds as the API writes them: `2025-08-28T18:23:40.262Z`."""
@@ -187,8 +207,10 @@ def error_group(
     """TestSessionErrorGroup (kind "test") or ErrorGroup (kind "check") of a cleaned message."""
     body: Json = {"id": group_id, "errorHash": _hash(text), "cleanedErrorMessage": text}
     body |= {"rawErrorMessage": _message(results[0]) if results else text}
-    body |= {"archivedUntilNextEvent": False, "rootCauseAnalyses": []}
     first = now - (results[0].group_age_days if results else 3.0) * 86400
+    analysed = any(r.root_cause for r in results)
+    analyses = [existing_analysis(group_id, iso(now - 3600))] if analysed else []
+    body |= {"archivedUntilNextEvent": False, "rootCauseAnalyses": analyses}
     if kind == "check":  # dates only, and one family per check
         days = [datetime.fromtimestamp(t, UTC).date().isoformat() for t in (first, now)]
         check_id = results[0].cid if results else stable_uuid("check", text)
