@@ -15,6 +15,7 @@ from typing import Any
 
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import Thresholds, hides_red_session
+from gate.reports.evidence_view import EvidenceView, assets_context, evidence_view
 from gate.reports.fitting import Plan, share_quotas
 from gate.reports.header_view import (
     OUTCOMES,
@@ -61,6 +62,7 @@ class RunView:
     triage: TriageView | None  # SPEC §9: label and evidence (failing and degraded runs)
     group_age: AgeView | None  # its error group's age
     passed_on_retry: int | None  # N: passed on its Nth retry
+    evidence: EvidenceView | None  # SPEC §10: assets, saved files, Playwright tests, root cause
     stands_for_session: bool
     session_id: str
     session_name: str
@@ -164,6 +166,7 @@ def build_context(
         "history": tuple(history_view(h, report.run) for h in history),
         "outcomes": OUTCOMES,
         "outcome_icons": dict(OUTCOME_ICONS),
+        "assets": assets_context(report),
     }
 
 
@@ -221,6 +224,7 @@ def _run_view(session: Session, run: CheckRun, thresholds: Thresholds, start: da
         triage=triage_view(run, thresholds),
         group_age=age_view(run.group_age, session.started_at or start),
         passed_on_retry=run.passed_on_retry,
+        evidence=evidence_view(run),
         stands_for_session=run.stands_for_session,
         session_id=session.id,
         session_name=session.title,
