@@ -3,9 +3,9 @@
 A failing run's saved files are named in its testcase's `system-out` as `[[ATTACHMENT|<path>]]`
 (the convention of Jenkins' JUnit attachments plugin and of GitLab), with the evidence line.
 A run whose Playwright JSON report was read gains one `testcase` per Playwright test next to
-its own, named `<check> (<location>)`, `<file>` and `<title>` joined by U+203A: failed tests carry a `failure` with
-the first line of their error, skipped tests `skipped`, tests that passed on a retry within the
-run pass with a `system-out` saying "flaky in this run".
+its own, named `<check> (<location>)`, `<file>` and `<title>` joined by U+203A. Failed tests
+carry a `failure` with the first line of their error, skipped tests `skipped`; tests that
+passed on a retry within the run pass with a `system-out` saying "flaky in this run".
 """
 
 from __future__ import annotations
