@@ -232,10 +232,10 @@ class ChecklyClient:
         finally:
             response.close()
 
-    def session_for(self, url: str) -> requests.Session:
+    def session_for(self, url: str, *, signed: bool = False) -> requests.Session:
         """This thread's HTTP session for `url`: with the API key only on the API's own origin
-        (asset URLs); any other URL (a signed URL) gets a session without key or account."""
-        if _origin(url) == _origin(self.api_url):
+        (asset URLs); a signed URL, or one elsewhere, gets a session without key or account."""
+        if not signed and self.owns(url):
             return self._session()
         session: requests.Session | None = getattr(self._local, "plain", None)
         if session is None:

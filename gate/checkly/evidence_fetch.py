@@ -170,7 +170,14 @@ class Gatherer:
         found = self.found[(session.id, run.result_id)]
         chunks: list[bytes] = []
         try:
-            download(self.client, url, self.deadline, chunks.append, max_bytes=MAX_REPORT_BYTES)
+            download(
+                self.client,
+                url,
+                self.deadline,
+                chunks.append,
+                max_bytes=MAX_REPORT_BYTES,
+                signed=True,
+            )
         except TooBig:
             note = f"the Playwright report is larger than {MAX_REPORT_BYTES // 1_000_000} MB"
             found.playwright = PlaywrightTests(note=note + ": not read")

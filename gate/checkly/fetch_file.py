@@ -29,9 +29,11 @@ def download(
     write: Callable[[bytes], None],
     *,
     max_bytes: int,
+    signed: bool = False,
 ) -> int:
     """GET `url` once and hand its body to `write` in chunks; returns the bytes read.
 
+    `signed`: a signed URL (the key is never sent with it, whatever its host).
     Raises `TooBig` past `max_bytes`, `Unreachable` on a failed request or past `deadline`,
     `ApiError` on any answer but 200.
     """
@@ -44,9 +46,11 @@ def download(
     timeout = (min(client.timing.connect, left), min(client.timing.plain_read, left))
     read = 0
     try:
-        with client.session_for(url).get(url, timeout=timeout, stream=True) as response:
+        with client.session_for(url, signed=signed).get(
+            url, timeout=timeout, stream=True
+        ) as response:
             if response.status_code != 200:
-                own = client.owns(url) and client.owns(response.url or url)
+                own = not signed and client.owns(url) and client.owns(response.url or url)
                 raise ApiError(response.status_code, client.message(response) if own else "")
             for chunk in response.iter_content(64 * 1024):
                 read += len(chunk)

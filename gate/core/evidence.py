@@ -35,10 +35,10 @@ class AssetCounts:
 
     @property
     def text(self) -> str:
-        """`trace · video · 2 screenshots` (`… and more` when the manifest was cut)."""
+        """`trace · video · 2 screenshots` (`· and more` when the manifest was cut)."""
         parts = [_plural(kind, n) for kind, n in self.counts]
         if self.truncated:
-            parts.append("more" if parts else "assets (manifest cut)")
+            parts.append("and more" if parts else "assets (list cut)")
         return " · ".join(parts)
 
 

@@ -15,7 +15,12 @@ from typing import Any
 
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import Thresholds, hides_red_session
-from gate.reports.evidence_view import EvidenceView, assets_context, evidence_view
+from gate.reports.evidence_view import (
+    EvidenceView,
+    RootCauseView,
+    assets_context,
+    evidence_view,
+)
 from gate.reports.fitting import Plan, share_quotas
 from gate.reports.header_view import (
     OUTCOMES,
@@ -108,6 +113,7 @@ class GroupView:
     kind: str  # the family: "test" (test-session groups) or "check" (check-result groups)
     id: str | None  # the group's ID (none when Checkly gave a message without one)
     age: AgeView | None  # "new error" / "known since …", from its first run
+    root_cause: RootCauseView | None = None  # SPEC §10: the first analysis among its runs
 
 
 def build_context(
@@ -196,9 +202,14 @@ def _groups(runs: Sequence[RunView]) -> tuple[GroupView, ...]:
         if run.error_group:
             groups.setdefault(_group_key(run), []).append(run)
     return tuple(
-        GroupView(rs[0].error_group or "", tuple(rs), len(rs), k, i, rs[0].group_age)
+        GroupView(rs[0].error_group or "", tuple(rs), len(rs), k, i, rs[0].group_age, _cause(rs))
         for (k, i, _), rs in groups.items()
     )
+
+
+def _cause(runs: Sequence[RunView]) -> RootCauseView | None:
+    found = [r.evidence.root_cause for r in runs if r.evidence and r.evidence.root_cause]
+    return next((c for c in found if c.state == "done"), found[0] if found else None)
 
 
 def _run_view(session: Session, run: CheckRun, thresholds: Thresholds, start: datetime) -> RunView:
