@@ -144,7 +144,7 @@ def save(  # noqa: PLR0917 - one download, all of it needed
     outcome: int | None = None
     try:
         try:
-            download(client, url, deadline, write, max_bytes=budget.limit)
+            download(client, url, deadline, write, max_bytes=budget.limit - budget.used)
             outcome = written
         finally:
             os.close(fd)

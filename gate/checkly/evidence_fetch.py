@@ -147,8 +147,15 @@ class Gatherer:
         )
         if self.folders is not None:
             wanted = [e for e in entries if e.get("type") in self.config.asset_types]
-            for entry in sorted(wanted, key=lambda e: self.config.asset_types.index(e["type"])):
-                self._submit(self._download, session, run, entry)
+            wanted.sort(key=lambda e: self.config.asset_types.index(e["type"]))
+            self._submit(self._downloads, session, run, wanted)  # in order: the cap keeps the first
+
+    def _downloads(self, session: Session, run: CheckRun, entries: list[Mapping[str, Any]]) -> None:
+        for entry in entries:
+            if time.monotonic() >= self.deadline:
+                self.found[(session.id, run.result_id)].failed_files += 1
+                continue
+            self._download(session, run, entry)
 
     def _download(self, session: Session, run: CheckRun, entry: Mapping[str, Any]) -> None:
         found, folders = self.found[(session.id, run.result_id)], self.folders

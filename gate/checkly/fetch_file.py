@@ -52,6 +52,9 @@ def download(
             if response.status_code != 200:
                 own = not signed and client.owns(url) and client.owns(response.url or url)
                 raise ApiError(response.status_code, client.message(response) if own else "")
+            size = response.headers.get("Content-Length", "")
+            if size.isdigit() and int(size) > max_bytes:
+                raise TooBig(max_bytes)  # said at once: nothing read, nothing written
             for chunk in response.iter_content(64 * 1024):
                 read += len(chunk)
                 if read > max_bytes:

@@ -4,7 +4,7 @@
 `EvidenceRoutes` belongs to a `Simulator` (`sim.evidence`). Routes (names for `fail`):
 - `assets`: `GET /v1/test-sessions/{id}/results/{rid}/assets`,
   `GET /v1/check-results/{checkId}/{rid}/assets` (an `AssetManifest`);
-- `file`: `GET /v1/assets/{rid}/{n}/{name}`, an asset's bytes (the API key needed);
+- `file`: `GET /v1/assets/{rid}/{n}/download`, an asset's bytes (the API key needed);
 - `signed`: `GET /signed/{rid}/report.json?X-Amz-Signature=…`, a run's Playwright JSON report,
   served without the API key (a request that carries one is refused 400, as a store would);
 - `rca-post`: `POST /v1/root-cause-analyses/test-session-error-groups/{id}` and
@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from gate.simulator.bodies import ANALYSIS
 from gate.simulator.play import Play
@@ -46,7 +46,7 @@ class Simulator(Protocol):
 ROUTES = (
     ("GET", "assets", re.compile(r"/v1/test-sessions/([^/]+)/results/([^/]+)/assets")),
     ("GET", "assets", re.compile(r"/v1/check-results/([^/]+)/([^/]+)/assets")),
-    ("GET", "file", re.compile(r"/v1/assets/([^/]+)/([0-9]+)/([^/]+)")),
+    ("GET", "file", re.compile(r"/v1/assets/([^/]+)/([0-9]+)/download")),
     ("POST", "rca-post", re.compile(r"/v1/root-cause-analyses/test-session-error-groups/([^/]+)")),
     ("POST", "rca-post", re.compile(r"/v1/root-cause-analyses/error-groups/([^/]+)")),
     ("GET", "rca-get", re.compile(r"/v1/root-cause-analyses/([^/]+)")),
@@ -159,7 +159,7 @@ class EvidenceRoutes:
             source["testSessionId"] = play.session.id
         entries = [
             {"type": kind, "name": name, "contentType": _content_type(name), "source": source}
-            | {"url": f"{self.sim.url}/v1/assets/{r.rid}/{n}/{quote(name, safe='')}"}
+            | {"url": f"{self.sim.url}/v1/assets/{r.rid}/{n}/download"}
             for n, (kind, name, _) in enumerate(assets_of(r))
         ]
         body: Json = {"assets": entries}

@@ -76,6 +76,6 @@ def drive_evidence(sim: Simulator, limited: Simulator) -> None:
 
 
 def _group_ids(sim: Simulator, kind: str, result: ScriptedResult) -> list[str]:
-    from gate.simulator.scenarios import group_id  # noqa: PLC0415 - a test helper's import
+    from gate.simulator.scenarios import group_id
 
     return [group_id(kind, result.cid, result.error_group)] if result.error_group else []
