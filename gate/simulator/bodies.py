@@ -41,9 +41,27 @@ ANALYSIS: Json = {
 }  # fmt: skip
 
 
-def existing_analysis(group_id: str, now: str) -> Json:
+def analysis_for(text: str) -> Json:
+    """A finished analysis of an error group's message: the sign-in one for a Playwright
+    timeout, else one of a failing backend."""
+    if "Timeout" in text or "locator" in text:
+        return ANALYSIS
+    return {
+        "classification": "INFRA ERROR",
+        "rootCause": f"The backend behind the check answers with errors ({text}): its database "
+        "connection pool is exhausted since the last deployment, so requests wait and fail.",
+        "userImpact": "Customers see errors on the pages this endpoint serves.",
+        "codeFix": None,
+        "evidence": [{"artifacts": [{"name": "HTTP_RESPONSE", "type": "RESPONSE"}],
+                      "description": "Every failing response is a 5xx after about 10 s."}],
+        "referenceLinks": [],
+    }  # fmt: skip
+
+
+def existing_analysis(group_id: str, text: str, now: str) -> Json:
     """One entry of an error group's `rootCauseAnalyses`."""
-    return {"id": stable_uuid("rca-existing", group_id), "created_at": now, "analysis": ANALYSIS}
+    entry = {"id": stable_uuid("rca-existing", group_id), "created_at": now}
+    return entry | {"analysis": analysis_for(text)}
 
 
 def iso(epoch: float) -> str:
@@ -209,7 +227,7 @@ def error_group(
     body |= {"rawErrorMessage": _message(results[0]) if results else text}
     first = now - (results[0].group_age_days if results else 3.0) * 86400
     analysed = any(r.root_cause for r in results)
-    analyses = [existing_analysis(group_id, iso(now - 3600))] if analysed else []
+    analyses = [existing_analysis(group_id, text, iso(now - 3600))] if analysed else []
     body |= {"archivedUntilNextEvent": False, "rootCauseAnalyses": analyses}
     if kind == "check":  # dates only, and one family per check
         days = [datetime.fromtimestamp(t, UTC).date().isoformat() for t in (first, now)]

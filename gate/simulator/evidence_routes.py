@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-from gate.simulator.bodies import ANALYSIS
+from gate.simulator.bodies import analysis_for
 from gate.simulator.play import Play
 from gate.simulator.scenarios import Fault, Json, ScriptedResult, stable_uuid
 from gate.simulator.wire import Reply, error_reply, fault_answer, json_reply
@@ -210,17 +210,20 @@ class EvidenceRoutes:
         if self.pending_polls < 0 or found[1] < self.pending_polls:
             return json_reply(202, {"id": analysis_id.lower(), "status": "PENDING"})
         day = datetime.now(UTC).date().isoformat()
-        return json_reply(200, finished(analysis_id.lower(), found[0]) | {"created_at": day})
+        with self.sim._cond:
+            text = self.sim._groups[found[0]][1]
+        body = finished(analysis_id.lower(), found[0], analysis_for(text))
+        return json_reply(200, body | {"created_at": day})
 
 
 _REFUSALS = {402: "Payment Required", 403: "Forbidden", 404: "Not Found", 429: "Too Many Requests"}
 
 
-def finished(analysis_id: str, group_id: str) -> Json:
+def finished(analysis_id: str, group_id: str, analysis: Json) -> Json:
     """A finished `GetRca` body (without `created_at`)."""
     return {
         "id": analysis_id, "checkType": "PLAYWRIGHT", "provider": "anthropic", "model": "rocky-1",
-        "errorGroupId": group_id, "durationMs": 8400, "analysis": ANALYSIS, "status": "COMPLETED",
+        "errorGroupId": group_id, "durationMs": 8400, "analysis": analysis, "status": "COMPLETED",
     }  # fmt: skip
 
 

@@ -121,9 +121,10 @@ def test_every_report_shows_the_evidence(simulator: SimulatorFactory, tmp_path: 
     assert tests["loads"]["outcome"] == "passed"
     checkout = by_name["Checkout"]["evidence"]
     assert checkout["assetsTruncated"] is True
-    assert checkout["rootCause"]["classification"] == "APPLICATION ERROR"
+    assert checkout["rootCause"]["classification"] == "INFRA ERROR"
     assert checkout["rootCause"]["requested"] is False and checkout["rootCause"]["state"] == "done"
-    assert checkout["rootCause"]["analysis"]["referenceLinks"][0]["title"] == "Actionability"
+    evidence = checkout["rootCause"]["analysis"]["evidence"][0]  # the analysis, whole
+    assert evidence["artifacts"] == [{"name": "HTTP_RESPONSE", "type": "RESPONSE"}]
     assert by_name["Orders API"]["evidence"]["assetsText"] == "log"
     assert by_name["Status API"]["evidence"]["assetsText"] == "log"  # a check session's run
     assert by_name["Home"]["evidence"] is None  # passed: nothing fetched
@@ -136,8 +137,8 @@ def test_every_report_shows_the_evidence(simulator: SimulatorFactory, tmp_path: 
     assert f"❌ `tests/login.spec.ts {SEP} signs in`: {LOGIN}. (1 retry)" in summary
     assert f"🔁 flaky in this run: `tests/login.spec.ts {SEP} shows the cart`" in summary
     assert "2 screenshots · and more" in summary  # the cut manifest
-    assert "🧠 **Root cause** (APPLICATION ERROR): The sign-in button" in summary
-    assert "**User impact:** Customers cannot sign in" in summary
+    assert "🧠 **Root cause** (INFRA ERROR): The backend behind the check" in summary
+    assert "**User impact:** Customers see errors on the pages" in summary
     assert "actions/upload-artifact@v4" in summary and f'path: "{folder}"' in summary
     assert "npx playwright show-trace" in summary
 
@@ -205,7 +206,8 @@ def test_root_cause_request_polls_until_done_and_sends_the_pr(
     assert [r.status for r in polls if r.method == "GET"] == [202, 202, 200]
     cause = runs(result)["Login"]["evidence"]["rootCause"]
     assert cause["state"] == "done" and cause["requested"] is True
-    assert "🧠 **Root cause** (APPLICATION ERROR)" in result.summary
+    assert "🧠 **Root cause** (APPLICATION ERROR): The sign-in button" in result.summary
+    assert "Analysed by Checkly at this run's request." in result.summary
 
 
 def test_root_cause_off_shows_none(simulator: SimulatorFactory, tmp_path: Path) -> None:
