@@ -175,13 +175,13 @@ class Gatherer:
 
     def _report(self, session: Session, run: CheckRun, url: str) -> None:
         found = self.found[(session.id, run.result_id)]
-        chunks: list[bytes] = []
+        raw = bytearray()  # one buffer, no join: the report costs its size once
         try:
             download(
                 self.client,
                 url,
                 self.deadline,
-                chunks.append,
+                raw.extend,
                 max_bytes=MAX_REPORT_BYTES,
                 signed=True,
             )
@@ -194,8 +194,6 @@ class Gatherer:
                 note=f"the Playwright report could not be read ({_describe(exc)})"
             )
             return
-        raw = b"".join(chunks)
-        chunks.clear()
         found.playwright = parse_report(raw)
 
     def _root_causes(

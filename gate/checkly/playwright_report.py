@@ -32,10 +32,10 @@ _OUTCOMES = {"unexpected": "failed", "flaky": "flaky", "expected": "passed", "sk
 _ORDER = {"failed": 0, "flaky": 1, "passed": 2, "skipped": 3}
 
 
-def parse_report(raw: bytes) -> PlaywrightTests:
+def parse_report(raw: bytes | bytearray) -> PlaywrightTests:
     """The tests of a Playwright JSON report's bytes; a report that cannot be read has a note."""
     try:
-        body = json.loads(_STRING.sub(_shorten, raw))
+        body = json.loads(_cut_long_strings(raw))
     except (ValueError, RecursionError):
         return PlaywrightTests(note="the Playwright report is not valid JSON")
     if not isinstance(body, Mapping):
@@ -46,6 +46,21 @@ def parse_report(raw: bytes) -> PlaywrightTests:
         note = f"{len(tests) - MAX_TESTS} more tests not listed"
         tests = tests[:MAX_TESTS]
     return PlaywrightTests(tuple(tests), note)
+
+
+def _cut_long_strings(raw: bytes | bytearray) -> bytes:
+    """`raw` with every JSON string longer than KEEP_STRING bytes cut: one copy of what is
+    kept (the parts between long strings are views, joined once)."""
+    view = memoryview(raw)
+    parts: list[bytes | memoryview] = []
+    last = 0
+    for match in _STRING.finditer(raw):
+        start, end = match.span()
+        if end - start > KEEP_STRING + 2:
+            parts += [view[last:start], _shorten(match)]
+            last = end
+    parts.append(view[last:])
+    return b"".join(parts)
 
 
 def _shorten(match: re.Match[bytes]) -> bytes:
