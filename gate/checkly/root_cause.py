@@ -9,7 +9,7 @@ analysis. Polling stops at the deadline: the analysis is then "pending".
 
 from __future__ import annotations
 
-import time
+import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
@@ -31,6 +31,7 @@ class RcaClient(Protocol):
     """What is needed of `gate.checkly.client.ChecklyClient`."""
 
     clock: Callable[[], float]
+    cancel: threading.Event  # set when the run stops: every wait here ends at once
 
     def get(self, path: str, deadline: float) -> dict[str, Any] | None: ...
 
@@ -92,7 +93,8 @@ def request(
         wait = answer.retry_after if answer.retry_after is not None else 1.0
         if answer.status != 429 or client.clock() + wait >= deadline:
             raise ApiError(answer.status, answer.message)
-        time.sleep(wait)
+        if client.cancel.wait(wait):
+            break
     raise ApiError(429, "still over the rate limit")
 
 
@@ -112,8 +114,8 @@ def poll(
         if found is not None:
             return RootCause(**{**found.__dict__, "requested": True})
         nap = min(POLL_EVERY_S, deadline - client.clock())
-        if nap > 0:
-            time.sleep(nap)
+        if nap > 0 and client.cancel.wait(nap):
+            break
     return pending
 
 

@@ -265,3 +265,23 @@ def test_a_report_past_the_size_cap_is_noted(simulator: SimulatorFactory, tmp_pa
     assert playwright["note"] == "the Playwright report is larger than 20 MB: not read"
     assert playwright["tests"] == []
     assert "larger than 20 MB" in result.summary
+
+
+def test_secrets_in_the_evidence_never_reach_a_report(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    key = "cu_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    leaky = playwright_report()
+    spec = leaky["suites"][0]["specs"][0]
+    spec["title"] = f"signs in with {key}"
+    spec["tests"][0]["results"][0]["error"]["message"] = f"Error: 401 for Bearer {key}\nmore"
+    found = [ScriptedSession("test", "FAILED", "leaky", results=[
+        ScriptedResult("Login", "failed", "PLAYWRIGHT", error_group=LOGIN,
+                       playwright_report=leaky)])]  # fmt: skip
+    sim = simulator(found, api_key=key)
+    result = gate(sim, tmp_path, found)
+    assert result.code == 1
+    text = report_texts(result).replace(f"::add-mask::{key}", "")  # the runner's mask line
+    assert key not in text and key[:12] not in text
+    tests = runs(result)["Login"]["evidence"]["playwright"]["tests"]
+    assert tests[0]["error"] == "Error: 401 for Bearer ***"
