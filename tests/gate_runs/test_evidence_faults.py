@@ -4,6 +4,10 @@ error: the verdict is the same, what is missing is noted, nothing lands outside 
 
 from __future__ import annotations
 
+import json
+import signal
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +16,7 @@ from gate.checkly import evidence_fetch, root_cause
 from gate.simulator import Fault, ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.gate_runs.test_evidence import assert_no_asset_urls, gate, runs, sessions
+from tests.support.gate_process import STOP_WITHIN, Gate, wait_until
 
 FAULTS = {
     "404": lambda: Fault.status(404),
@@ -179,3 +184,23 @@ def test_an_assets_dir_that_is_a_file_exits_2(simulator: SimulatorFactory, tmp_p
     sim = simulator(found)
     result = gate(sim, tmp_path / "out", found, "--assets-dir", str(tmp_path / "taken"))
     assert result.code == 2 and "assets-dir" in result.stdout and "is a file" in result.stdout
+
+
+@pytest.mark.parametrize("route", ["file", "signed", "rca-get"])
+def test_a_signal_during_the_evidence_stops_in_time(
+    simulator: SimulatorFactory, start_gate: Callable[..., Gate], route: str
+) -> None:
+    found = sessions()
+    sim = simulator(found)
+    sim.evidence.fail(route, *(Fault.hang(30) for _ in range(10)))
+    gate = start_gate(sim, found, assets_dir="evidence", root_cause="request")
+    # A hanging request is recorded only when answered: wait for what comes before it.
+    before = "/v1/root-cause-analyses/" if route == "rca-get" else "/assets"
+    wait_until(lambda: any(before in r.path for r in sim.requests), before)
+    time.sleep(0.5)  # the hanging request is in flight by now
+    signalled_at = time.monotonic()
+    gate.proc.send_signal(signal.SIGTERM)
+    assert gate.finish(timeout=10) == 143, gate.stdout + gate.stderr
+    assert time.monotonic() - signalled_at < STOP_WITHIN
+    report = json.loads((gate.workspace / "report.json").read_text())
+    assert report["interrupted"] == "SIGTERM"
