@@ -139,6 +139,9 @@ def test_every_report_shows_the_evidence(simulator: SimulatorFactory, tmp_path: 
     assert "2 screenshots · and more" in summary  # the cut manifest
     assert "🧠 **Root cause** (INFRA ERROR): The backend behind the check" in summary
     assert "**User impact:** Customers see errors on the pages" in summary
+    assert "      evidence: trace · video · 2 screenshots · report; 5 saved; 1 failing test" in (
+        result.stdout
+    )  # the console, for logs outside GitHub
     assert "actions/upload-artifact@v4" in summary and f'path: "{folder}"' in summary
     assert "npx playwright show-trace" in summary
 
