@@ -28,6 +28,11 @@ MAX_ERROR = 200
 # Every JSON string, from its opening quote: scanning from the start, matches stay aligned
 # (the text between two strings holds no quote).
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+# Inert text (SPEC §5): the report is parsed here, not by the client, so its text is cleaned
+# here too: lone surrogates (`"\ud83d"` decodes to one) become U+FFFD, bidi controls go;
+# `clean_line` then drops ANSI codes and control characters.
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_BIDI = re.compile(r"[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 _OUTCOMES = {"unexpected": "failed", "flaky": "flaky", "expected": "passed", "skipped": "skipped"}
 _ORDER = {"failed": 0, "flaky": 1, "passed": 2, "skipped": 3}
 
@@ -117,12 +122,14 @@ def _first_error(results: list[Mapping[str, Any]]) -> str | None:
         errors = result.get("errors")
         candidates = [result.get("error"), *(errors if isinstance(errors, list) else ())]
         for error in candidates:
-            message = error.get("message") if isinstance(error, Mapping) else None
-            if isinstance(message, str) and message.strip():
+            message = _text(error.get("message")) if isinstance(error, Mapping) else None
+            if message:
                 first = next((line for line in message.splitlines() if line.strip()), "")
                 return clean_line(first, MAX_ERROR) or None
     return None
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) and value.strip() else None
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return _BIDI.sub("", _SURROGATE.sub("\ufffd", value))

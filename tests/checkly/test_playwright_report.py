@@ -86,3 +86,14 @@ def test_a_huge_suite_is_cut_failing_first() -> None:
     parsed = parse_report(report(*specs))
     assert len(parsed.tests) == MAX_TESTS and parsed.tests[0].title == "the failing one"
     assert parsed.note == "11 more tests not listed"
+
+
+def test_surrogates_and_bidi_controls_are_made_inert() -> None:
+    raw = (
+        b'{"suites": [{"file": "a\\u202e.ts", "specs": [{"title": "t\\ud83d", "ok": false, '
+        b'"tests": [{"status": "unexpected", "results": [{"error": {"message": "e\\u2066x"}}]}]'
+        b"}]}]}"
+    )
+    (test,) = parse_report(raw).tests
+    assert (test.file, test.title, test.error) == ("a.ts", "t\ufffd", "ex")
+    test.name.encode("utf-8")  # writable: no lone surrogate left
