@@ -19,7 +19,9 @@ from gate.checkly.client import ChecklyClient
 from gate.checkly.fetch_file import TooBig, download
 
 MAX_PART_BYTES = 120
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u202a-\u202e\u2066-\u2069\u200e\u200f]')
+_UNSAFE = re.compile(
+    r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u061c\u202a-\u202e\u2066-\u2069\u200e\u200f\ud800-\udfff]'
+)
 _RESERVED = re.compile(r"(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?", re.IGNORECASE)
 
 
@@ -131,7 +133,7 @@ def save(  # noqa: PLR0917 - one download, all of it needed
     written = 0
     try:
         fd = open_new(path, root)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a name the file system cannot encode
         return None
 
     def write(chunk: bytes) -> None:

@@ -111,7 +111,15 @@ class Gatherer:
     def _submit(self, fn: Callable[..., None], *args: Any) -> None:
         with self._lock:
             if time.monotonic() < self.deadline:
-                self._futures.append(self._pool.submit(fn, *args))
+                self._futures.append(self._pool.submit(self._guarded, fn, *args))
+
+    def _guarded(self, fn: Callable[..., None], *args: Any) -> None:
+        """A task that fails in a way no one foresaw is a note, never a lost thread's error."""
+        try:
+            fn(*args)
+        except Exception as exc:
+            with self._lock:
+                self.notes.append(f"some evidence could not be gathered ({_describe(exc)})")
 
     def _wait(self) -> None:
         done: set[Future[None]] = set()

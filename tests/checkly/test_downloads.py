@@ -23,6 +23,7 @@ from gate.checkly.downloads import MAX_PART_BYTES, Folders, open_new, safe_part
         ("name\u202ewith", "name_with"),
         ("   ", "_"),
         ("Cafe\u0301", "Café"),  # NFC
+        ("half\ud83d.png", "half_.png"),  # a lone surrogate cannot be a file name
     ],
 )
 def test_safe_part(name: str, safe: str) -> None:
