@@ -25,6 +25,7 @@ from gate.checkly.reasons import clean_line
 from gate.checkly.recorder import Key, Recorder, report_url
 from gate.core.evidence import (
     ASSET_TYPES,
+    RCA_PENDING,
     AssetCounts,
     Evidence,
     PlaywrightTests,
@@ -218,22 +219,35 @@ class Gatherer:
             if existing is not None:
                 found.root_cause = existing
                 continue
+            running = root_cause.in_progress(group) if group else None
             new = run.group_age is not None and run.group_age.is_new(session.started_at)
-            if self.config.root_cause != "request" or not new or key in asked:
+            wanted = self.config.root_cause == "request" and (new or running is not None)
+            if key in asked:
                 continue
-            if len(asked) >= root_cause.MAX_REQUESTS:
+            if not wanted or len(asked) >= root_cause.MAX_REQUESTS:
+                if running is not None:  # under way at Checkly: said, not waited for
+                    found.root_cause = RootCause(RCA_PENDING, key[1], id=running, link=run.link)
                 continue
             asked.add(key)
-            self._submit(self._ask, key, [(s, r) for s, r in runs if _group(s, r) == key])
+            same = [(s, r) for s, r in runs if _group(s, r) == key]
+            self._submit(self._ask, key, same, running)
 
-    def _ask(self, key: tuple[SessionKind, str], runs: list[tuple[Session, CheckRun]]) -> None:
+    def _ask(
+        self,
+        key: tuple[SessionKind, str],
+        runs: list[tuple[Session, CheckRun]],
+        running: str | None,
+    ) -> None:
+        """Ask for an analysis (or take the one under way) and poll it."""
         link = runs[0][1].link
         deadline = min(self.deadline, time.monotonic() + root_cause.POLL_WINDOW_S)
         try:
             if self._refused is not None:
                 return
-            analysis_id = root_cause.request(self.client, key[0], key[1], self.context, deadline)
-            self.requests += 1
+            analysis_id = running or root_cause.request(
+                self.client, key[0], key[1], self.context, deadline
+            )
+            self.requests += running is None
             result = root_cause.poll(self.client, analysis_id, key[1], link, deadline)
         except root_cause.PlanRefused as exc:
             self._refused = self._refused or clean_line(str(exc), 160)

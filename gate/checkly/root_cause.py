@@ -53,6 +53,20 @@ def latest(group: Mapping[str, Any], group_id: str, link: str | None) -> RootCau
     return from_body(entry, group_id, link)
 
 
+def in_progress(group: Mapping[str, Any]) -> str | None:
+    """The ID of an analysis of the group that Checkly has started and not finished (one
+    without `analysis`, newer than any finished one), or None. Asking again would use quota
+    for an analysis already under way: it is polled instead."""
+    found = group.get("rootCauseAnalyses")
+    entries = [e for e in found if isinstance(e, Mapping)] if isinstance(found, list) else []
+    if not entries:
+        return None
+    entry = max(entries, key=lambda e: str(e.get("created_at") or ""))
+    if isinstance(entry.get("analysis"), Mapping):
+        return None
+    return _str(entry.get("id"))
+
+
 def from_body(body: Mapping[str, Any], group_id: str, link: str | None) -> RootCause | None:
     """A finished analysis (`GetRca`, or an entry of `rootCauseAnalyses`) as a RootCause."""
     analysis = body.get("analysis")

@@ -64,6 +64,11 @@ def existing_analysis(group_id: str, text: str, now: str) -> Json:
     return entry | {"analysis": analysis_for(text)}
 
 
+def pending_analysis_id(group_id: str) -> str:
+    """The ID of the analysis under way of a group scripted with `root_cause="pending"`."""
+    return stable_uuid("rca-pending", group_id)
+
+
 def iso(epoch: float) -> str:
     """Wall-clock seconds as the API writes them: `2025-08-28T18:23:40.262Z`."""
     text = datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds")
@@ -226,8 +231,13 @@ def error_group(
     body: Json = {"id": group_id, "errorHash": _hash(text), "cleanedErrorMessage": text}
     body |= {"rawErrorMessage": _message(results[0]) if results else text}
     first = now - (results[0].group_age_days if results else 3.0) * 86400
-    analysed = any(r.root_cause for r in results)
-    analyses = [existing_analysis(group_id, text, iso(now - 3600))] if analysed else []
+    analyses = [
+        existing_analysis(group_id, text, iso(now - 3600))
+        if r.root_cause is True
+        else {"id": pending_analysis_id(group_id), "created_at": iso(now - 60), "analysis": None}
+        for r in results[:1]
+        if r.root_cause
+    ]
     body |= {"archivedUntilNextEvent": False, "rootCauseAnalyses": analyses}
     if kind == "check":  # dates only, and one family per check
         days = [datetime.fromtimestamp(t, UTC).date().isoformat() for t in (first, now)]

@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 from urllib.parse import unquote
 
-from gate.simulator.bodies import analysis_for
+from gate.simulator.bodies import analysis_for, pending_analysis_id
 from gate.simulator.play import Play
 from gate.simulator.scenarios import Fault, Json, ScriptedResult, stable_uuid
 from gate.simulator.wire import Reply, error_reply, fault_answer, json_reply
@@ -201,7 +201,11 @@ class EvidenceRoutes:
         return json_reply(202, {"id": analysis_id, "status": "PENDING"})
 
     def _poll(self, analysis_id: str) -> Reply:
+        with self.sim._cond:  # an analysis under way since before (`root_cause="pending"`)
+            started = {pending_analysis_id(g): g for g in self.sim._groups}
         with self._lock:
+            if analysis_id.lower() in started:
+                self._analyses.setdefault(analysis_id.lower(), (started[analysis_id.lower()], 0))
             found = self._analyses.get(analysis_id.lower())
             if found is not None:
                 self._analyses[analysis_id.lower()] = (found[0], found[1] + 1)

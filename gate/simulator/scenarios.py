@@ -50,11 +50,11 @@ class ScriptedResult:
     group_age_days: float = 3.0  # how long before now its error group was first seen (0: new)
     # Evidence (SPEC §10): assets as (type, name, bytes) (None: by check type, when failing),
     # a cut manifest, a Playwright JSON report (a dict, or raw bytes) at a signed URL, and
-    # whether its error group already carries a root-cause analysis.
+    # whether its error group already carries a root-cause analysis (or one under way).
     assets: tuple[tuple[str, str, int], ...] | None = None
     assets_truncated: bool = False
     playwright_report: dict[str, Any] | bytes | None = None
-    root_cause: bool = False
+    root_cause: bool | str = False  # True: a finished analysis; "pending": one under way
 
     def __post_init__(self) -> None:
         self.check_id = self.check_id or stable_uuid("check", self.name)

@@ -288,3 +288,21 @@ def test_secrets_in_the_evidence_never_reach_a_report(
     assert key not in text and key[:12] not in text
     tests = runs(result)["Login"]["evidence"]["playwright"]["tests"]
     assert tests[0]["error"] == "Error: 401 for Bearer ***"
+
+
+@pytest.mark.parametrize("mode", ["existing", "request"])
+def test_an_analysis_under_way_is_never_asked_for_again(
+    simulator: SimulatorFactory, tmp_path: Path, mode: str
+) -> None:
+    found = sessions()
+    found[0].results[0].root_cause = "pending"  # Login: a new error Checkly is analysing
+    sim = simulator(found)
+    result = gate(sim, tmp_path, found, "--root-cause", mode)
+    assert not [r for r in sim.requests if r.method == "POST"]  # no quota spent twice
+    cause = runs(result)["Login"]["evidence"]["rootCause"]
+    polls = [r for r in sim.requests if r.path.startswith("/v1/root-cause-analyses/")]
+    if mode == "existing":  # said, not waited for
+        assert cause["state"] == "pending" and not polls
+        assert "Root-cause analysis pending" in result.summary
+    else:  # polled until done
+        assert cause["state"] == "done" and [r.status for r in polls] == [202, 200]

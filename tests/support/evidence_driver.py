@@ -8,6 +8,7 @@ from __future__ import annotations
 import requests
 
 from gate.simulator import ScriptedResult, ScriptedSession, Simulator
+from gate.simulator.bodies import pending_analysis_id
 from tests.support.simulator_http import auth, get
 
 MISSING = "0b8f3c52-7d1e-4c4a-9f55-3e2a1d6c8b90"
@@ -26,7 +27,8 @@ def drive_evidence(sim: Simulator, limited: Simulator) -> None:
     failing = ScriptedResult("Login", "failed", "PLAYWRIGHT", error_group="boom", root_cause=True)
     cut = ScriptedResult("Cart", "failed", "BROWSER", error_group="cart", assets_truncated=True)
     api = ScriptedResult("Orders", "failed", "API", error_group="500")
-    test = sim.add(ScriptedSession("test", "FAILED", results=[failing, cut]))
+    running = ScriptedResult("Search", "failed", "API", error_group="409", root_cause="pending")
+    test = sim.add(ScriptedSession("test", "FAILED", results=[failing, cut, running]))
     check = sim.add(ScriptedSession("check", "FAILED", results=[api]))
     sim.finish(test.id)
     sim.finish(check.id)
@@ -71,6 +73,10 @@ def drive_evidence(sim: Simulator, limited: Simulator) -> None:
         get(sim, path, headers={"Authorization": f"Bearer {sim.api_key}"})  # 403
         get(limited, path)  # 429
     get(sim, f"/v1/root-cause-analyses/{MISSING}")  # 404
+    (group,) = _group_ids(sim, "test", running)  # an analysis under way: its entry, then polls
+    get(sim, f"/v1/test-session-error-groups/{group}")
+    for _ in range(2):
+        get(sim, f"/v1/root-cause-analyses/{pending_analysis_id(group)}")
     get(sim, f"/v1/test-session-error-groups/{_group_ids(sim, 'test', failing)[0]}")
     get(sim, f"/v1/error-groups/{_group_ids(sim, 'check', api)[0]}")
 
