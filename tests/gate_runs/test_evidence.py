@@ -13,6 +13,7 @@ from gate.checkly import root_cause
 from gate.simulator import ScriptedResult, ScriptedSession, Simulator
 from tests.conftest import SimulatorFactory
 from tests.support.gate_run import GateRun, run_gate
+from tests.support.json_schema import VALIDATOR
 from tests.support.paths import EVENTS
 
 LOGIN = "TimeoutError: locator.click: Timeout 30000ms exceeded"
@@ -110,6 +111,7 @@ def test_every_report_shows_the_evidence(simulator: SimulatorFactory, tmp_path: 
     folder = tmp_path / "evidence"
     result = gate(sim, tmp_path / "out", found, "--assets-dir", str(folder))
     assert result.code == 1
+    VALIDATOR.validate(result.report)  # the schema knows every evidence field, closed
     by_name = runs(result)
     login = by_name["Login"]["evidence"]
     assert login["assetsText"] == "trace · video · 2 screenshots · report"
@@ -232,6 +234,7 @@ def test_an_analysis_that_never_finishes_is_pending(
     sim.evidence.pending_polls = -1
     result = gate(sim, tmp_path, found, "--root-cause", "request")
     assert result.code == 1 and result.elapsed < 8
+    VALIDATOR.validate(result.report)
     cause = runs(result)["Login"]["evidence"]["rootCause"]
     assert cause["state"] == "pending" and cause["requested"] is True
     link = runs(result)["Login"]["link"]

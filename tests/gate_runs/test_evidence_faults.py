@@ -17,6 +17,7 @@ from gate.simulator import Fault, ScriptedResult, ScriptedSession
 from tests.conftest import SimulatorFactory
 from tests.gate_runs.test_evidence import assert_no_asset_urls, gate, runs, sessions
 from tests.support.gate_process import STOP_WITHIN, Gate, wait_until
+from tests.support.json_schema import VALIDATOR
 
 FAULTS = {
     "404": lambda: Fault.status(404),
@@ -47,6 +48,7 @@ def test_a_route_that_fails_is_noted_never_an_error(
     result = gate(sim, tmp_path / "out", found, *args)
     assert result.code == 1  # the verdict of the same sessions without any fault
     assert result.report["verdict"]["failing"] == 4
+    VALIDATOR.validate(result.report)
     assert result.elapsed < 10
     login = runs(result)["Login"]["evidence"]
     warnings = " | ".join(result.report["warnings"])
