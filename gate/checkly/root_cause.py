@@ -13,9 +13,8 @@ import threading
 from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from gate.checkly.client import Answer
 from gate.checkly.reasons import clean_line
-from gate.checkly.transport import ApiError, Unreachable
+from gate.checkly.transport import Answer, ApiError, Unreachable
 from gate.core.errors import CredentialsRejected
 from gate.core.evidence import RCA_DONE, RCA_PENDING, RootCause
 from gate.core.model import SessionKind
