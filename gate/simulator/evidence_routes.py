@@ -42,6 +42,8 @@ class Simulator(Protocol):
     @property
     def url(self) -> str: ...
 
+    def _refuse(self, headers: Mapping[str, str]) -> Reply | None: ...
+
 
 ROUTES = (
     ("GET", "assets", re.compile(r"/v1/test-sessions/([^/]+)/results/([^/]+)/assets")),
@@ -77,6 +79,24 @@ class EvidenceRoutes:
     def fail(self, route: str, *faults: Fault) -> None:
         with self._lock:
             self._faults.setdefault(route, deque()).extend(faults)
+
+    def answer(
+        self,
+        method: str,
+        path: str,
+        query: Mapping[str, str],
+        headers: Mapping[str, str],
+        sent: bytes,
+    ) -> tuple[bool, Reply | None]:
+        """(whether this is an evidence route, its answer: None resets). A signed URL is
+        served without the API key; the other routes refuse what the simulator refuses."""
+        if (signed := self.signed(path, query, headers)) is not None:
+            return True, signed
+        if (ours := self.route(method, path)) is None:
+            return False, None
+        if (refused := self.sim._refuse(headers)) is not None:
+            return True, refused
+        return True, self.serve(*ours, method, sent)
 
     def route(self, method: str, path: str) -> tuple[str, list[str]] | None:
         for verb, name, pattern in ROUTES:

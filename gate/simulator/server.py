@@ -95,8 +95,7 @@ class Simulator:
         self._stopping = threading.Event()
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
-        self.triggers = TriggerRoutes(self, catalogue)  # trigger mode: gate.simulator.triggers
-        self.evidence = EvidenceRoutes(self)  # assets, reports, analyses: evidence_routes
+        self.triggers, self.evidence = TriggerRoutes(self, catalogue), EvidenceRoutes(self)
         for session in sessions:
             self.add(session)
 
@@ -213,14 +212,12 @@ class Simulator:
             fault = self._fail_all or (play.faults.popleft() if play and play.faults else None)
         if fault is not None and (answered := fault_answer(fault, self._stopping))[0]:
             return answered[1]
-        if (signed := self.evidence.signed(path, query, headers)) is not None:
-            return signed  # a "signed URL": no API key (as a store would serve it)
+        if (ours := self.evidence.answer(method, path, query, headers, sent))[0]:
+            return ours[1]  # evidence_routes: signed URLs without the key, the rest with it
         if (refused := self._refuse(headers)) is not None:
             return refused
         if (mine := self.triggers.route(method, path)) is not None:
             return self.triggers.serve(mine, query, sent)
-        if (ours := self.evidence.route(method, path)) is not None:
-            return self.evidence.serve(*ours, method, sent)
         if method != "GET" or route is None:
             return error_reply(404, f"Route {method}:{path} not found")
         if play is not None and play.session.http_status is not None:
