@@ -10,6 +10,9 @@ import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bench.evidence_bench import EvidenceResult
+from bench.evidence_bench import table as evidence_table
+from bench.evidence_bench import targets as evidence_targets
 from bench.measure import (
     LagResult,
     RenderResult,
@@ -50,6 +53,7 @@ class Results:
     render: RenderResult
     triage: TriageResult
     trigger: Sequence[TriggerRow] = ()
+    evidence: EvidenceResult | None = None
     rerun: RerunResult | None = None
 
 
@@ -122,6 +126,8 @@ def targets(results: Results) -> list[Target]:
             results.triage.history_requests <= MAX_CHECKS,
         ),
     ]
+    if results.evidence is not None:
+        out += [Target(*t) for t in evidence_targets(results.evidence)]
     if results.rerun is not None:
         out += _rerun_targets(results.rerun)
     return out
@@ -214,6 +220,8 @@ def markdown(results: Results, *, when: datetime | None = None) -> str:
     lines += _startup(results.startup)
     lines += _render(results.render)
     lines += _triage(results.triage)
+    if results.evidence is not None:
+        lines += evidence_table(results.evidence)
     if results.rerun is not None:
         lines += _rerun(results.rerun)
     lines += ["### Targets", "", "| target | measured | |", "|---|---|---|"]

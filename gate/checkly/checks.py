@@ -103,7 +103,7 @@ def select_checks(client: ChecklyClient, trigger: TriggerConfig, deadline: float
         params["tag"] = tags  # "at least one of them": narrowed by the groups below
     listed: list[DeployedCheck] = []
     for page in range(1, MAX_PAGES + 1):
-        body = client.get("/v1/checks", deadline, params=params | {"page": str(page)}, listing=True)
+        body = client.get("/v1/checks", deadline, params=params | {"page": str(page)})
         items = [i for i in (body or {}).get("items", []) if isinstance(i, Mapping)]
         listed += [DeployedCheck.from_api(i) for i in items]
         if len(items) < PAGE:
@@ -115,7 +115,7 @@ def select_checks(client: ChecklyClient, trigger: TriggerConfig, deadline: float
 
 def current_statuses(client: ChecklyClient, deadline: float) -> dict[str, Mapping[str, Any]]:
     """`GET /v1/check-statuses`: each check's status by its (lower-case) ID."""
-    body = client.get("/v1/check-statuses", deadline, listing=True) or {}
+    body = client.get("/v1/check-statuses", deadline) or {}
     items = [i for i in body.get("items", []) if isinstance(i, Mapping)]
     return {str(i.get("checkId", "")).lower(): i for i in items if i.get("checkId")}
 

@@ -50,6 +50,7 @@ from gate.core.model import CheckRun, Session, SessionKind
 LATE_TOLERANCE = 0.05  # a request due exactly at the deadline (its last try) still goes out
 CUT_OFF = "no whole answer before the deadline (it came too slowly)"
 CUT_AFTER = 0.2  # the cut comes just after the timeouts: a held answer is a read timeout
+ARRAYS = ("/v1/checks", "/v1/check-statuses")  # routes that answer a JSON array (SPEC §11)
 
 
 class ChecklyClient:
@@ -111,8 +112,7 @@ class ChecklyClient:
         self._connections.shut_down()
 
     def _sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            self.cancel.wait(seconds)
+        self.cancel.wait(max(seconds, 0.0))  # returns at once for 0
 
     def _bounded(self, seconds: float) -> contextlib.AbstractContextManager[list[bool]]:
         """The block's requests end within `seconds` (SPEC §3); yields [whether cut off]."""
@@ -125,9 +125,7 @@ class ChecklyClient:
         self.troubles.seen(what, deadline, quiet=ordinary or self.cancel.is_set())
 
     # -- the one place where HTTP becomes Python ------------------------------------------
-    def _check(
-        self, response: requests.Response, *, long_poll: bool, listing: bool = False
-    ) -> dict[str, Any] | None:
+    def _check(self, response: requests.Response, *, long_poll: bool) -> dict[str, Any] | None:
         status = response.status_code
         if status in (401, 403):
             raise CredentialsRejected(status, self._message(response), self.account_id)
@@ -138,8 +136,8 @@ class ChecklyClient:
                 body = response.json()
             except (ValueError, json.JSONDecodeError) as exc:
                 raise Retryable(f"HTTP {status} with a body that is not JSON") from exc
-            if listing and isinstance(body, list):  # a route that answers an array
-                return {"items": body}
+            if isinstance(body, list) and response.url.split("?")[0].endswith(ARRAYS):
+                return {"items": body}  # an array route's answer, as an object
             if not isinstance(body, dict):
                 raise Retryable(f"HTTP {status} with a JSON body that is not an object")
             return body
@@ -164,12 +162,10 @@ class ChecklyClient:
         long_poll_s: float | None = None,
         once: bool = False,
         route_limiter: RateLimiter | None = None,
-        listing: bool = False,
     ) -> dict[str, Any] | None:
         """GET `path`, retrying transient failures until `deadline` (a single try if `once`).
 
-        Returns the JSON body, or None for a long-poll 408 ("still running"). `listing`: the
-        route answers a JSON array, returned as `{"items": [...]}`.
+        Returns the JSON body, or None for a long-poll 408 ("still running").
         """
         attempt = 0
         last_try = False
@@ -183,9 +179,7 @@ class ChecklyClient:
             connect, read = min(timing.connect, latest), min(read, latest)
             try:
                 bound = min(latest, connect + read) + CUT_AFTER
-                return self._get_once(
-                    path, params, (connect, read), bound, long_poll_s is not None, listing=listing
-                )
+                return self._get_once(path, params, (connect, read), bound, long_poll_s is not None)
             except Retryable as exc:
                 last, delay = exc.what, exc.delay
             except requests.exceptions.RequestException as exc:
@@ -230,8 +224,6 @@ class ChecklyClient:
         timeout: tuple[float, float],
         bound: float,
         long_poll: bool,
-        *,
-        listing: bool = False,
     ) -> dict[str, Any] | None:
         """One GET, ended after `bound` seconds however its answer arrives."""
         with self._bounded(bound) as fired:
@@ -244,7 +236,7 @@ class ChecklyClient:
         try:
             if fired[0]:  # what came before the cut is not the whole answer
                 raise Retryable(CUT_OFF)
-            return self._check(response, long_poll=long_poll, listing=listing)
+            return self._check(response, long_poll=long_poll)
         finally:
             response.close()
 
@@ -326,10 +318,8 @@ class ChecklyClient:
         return [str(x["region"]) for x in items if isinstance(x, dict) and x.get("region")]
 
     def get_error_group(self, kind: SessionKind, group_id: str, deadline: float) -> dict[str, Any]:
-        prefix = (
-            "/v1/test-session-error-groups/" if kind is SessionKind.TEST else "/v1/error-groups/"
-        )
-        return self.get(prefix + group_id, deadline) or {}
+        groups = "test-session-error-groups" if kind is SessionKind.TEST else "error-groups"
+        return self.get(f"/v1/{groups}/{group_id}", deadline) or {}
 
     def get_check_history(
         self, check_id: str, before: float, deadline: float, fields: str

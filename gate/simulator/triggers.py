@@ -16,7 +16,8 @@ What can be set on it (all optional):
 - `lose_answer(route, fault)`: do the work (the session is created), then lose the answer
   (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout,
   `Fault.trickle()`, `Fault.raw(201, b"{...")`).
-Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`.
+Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`,
+and the deployed checks of `gate.simulator.check_routes` (`checks`, `statuses`).
 """
 
 from __future__ import annotations
@@ -32,6 +33,8 @@ from typing import Any, Protocol
 
 from gate.simulator.bodies import api_error, check_session_body, iso, test_session_body
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
+from gate.simulator.check_history import History
+from gate.simulator.check_routes import serve_checks
 from gate.simulator.play import Play
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
 from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
@@ -45,6 +48,7 @@ class Simulator(Protocol):
     _stopping: threading.Event
     _cond: threading.Condition
     _plays: dict[str, Play]
+    history: History
 
     def add(self, session: ScriptedSession) -> ScriptedSession: ...
 
@@ -57,6 +61,8 @@ ROUTES = (
     ("POST", "check-cancel", re.compile(r"/v1/check-sessions/([^/]+)/cancel")),
     ("GET", "list", re.compile(r"/v1/test-sessions")),
     ("GET", "locations", re.compile(r"/v1/locations")),
+    ("GET", "checks", re.compile(r"/v1/checks(?:/([^/]+))?")),  # SPEC §11: check_routes
+    ("GET", "statuses", re.compile(r"/v1/check-statuses")),
 )
 NO_MATCH = "No matching checks were found."
 Handler = Callable[[list[str], Mapping[str, str], Any], Reply]
@@ -256,6 +262,15 @@ class TriggerRoutes:
             and (text is None or _mentions(entry, text))
         ][:limit]
         return json_reply(200, {"length": len(kept), "entries": kept, "nextId": None})
+
+    def _checks(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
+        path = f"/v1/checks/{args[0]}" if args and args[0] is not None else "/v1/checks"
+        answer = serve_checks("GET", path, query, self.checks, self.sim.history)
+        return answer or error_reply(404, f"Route GET:{path} not found")
+
+    def _statuses(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
+        answer = serve_checks("GET", "/v1/check-statuses", query, self.checks, self.sim.history)
+        return answer or error_reply(404, "Route GET:/v1/check-statuses not found")
 
     def _locations(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
         return json_reply(200, [{"region": r, "name": n} for r, n in PUBLIC_LOCATIONS.items()])
