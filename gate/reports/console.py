@@ -127,10 +127,7 @@ def print_report(report: Report, runner: Runner) -> None:
         )
     for warning in report.warnings:
         runner.say(neutralize(f"note: {warning}"))
-    if report.no_verdict_reason:
-        runner.say(neutralize(f"No verdict: {report.no_verdict_reason}. The gate fails."))
-    else:
-        runner.say(neutralize(verdict.summary))
+    runner.say(neutralize(report.summary))
 
 
 def _retried(report: Report) -> int:
@@ -199,7 +196,7 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         text = json.dumps(cut, separators=(",", ":"))
     triggered = report.triggered_test_session
     return {
-        "result": verdict.result,
+        "result": report.result,
         "total-count": str(verdict.total),
         "passed-count": str(verdict.passed_count),
         "failed-count": str(verdict.failing),

@@ -64,6 +64,8 @@ class Runner:
         self._secrets: list[str] = []
         self._forms: list[str] = []
         self._gone: list[TextIO] = []  # streams given up
+        self.result: str | None = None  # the last `result` output written
+        self.summary_written = False  # whether this run appended to the step summary
 
     def scrub(self, text: str) -> str:
         """Replace every known secret (and its encoded forms) by `***` in a log line or message:
@@ -140,6 +142,7 @@ class Runner:
         def write(path: Path) -> None:
             with open(path, "a", encoding="utf-8") as handle:
                 handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+            self.summary_written = True
 
         return write
 
@@ -149,6 +152,7 @@ class Runner:
             return
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(format_outputs(outputs))
+        self.result = outputs.get("result", self.result)
 
 
 def _same_file(one: TextIO | None, other: TextIO) -> bool:
