@@ -135,7 +135,8 @@ def _retried(report: Report) -> int:
 
 
 def annotate(report: Report, runner: Runner) -> None:
-    """One `::error` per failing run (`::warning` per degraded), at most 10 of each kind."""
+    """One `::error` per failing run (`::warning` per degraded), at most 10 of each kind in
+    all, the exit's own `::error` and the "N more" one included."""
     if not runner.github:
         return
     thresholds = report.verdict.thresholds
@@ -146,7 +147,12 @@ def annotate(report: Report, runner: Runner) -> None:
         if r.outcome is Outcome.DEGRADED and not is_failing(r.outcome, thresholds)
     ]
     for kind, items in (("error", errors), ("warning", warnings)):
-        keep = items if len(items) <= MAX_ANNOTATIONS else items[: MAX_ANNOTATIONS - 1]
+        # 10 of each kind in all (SPEC §5): those written already count, and one `::error` is
+        # kept for the exit's own (the verdict, or why there is none)
+        room = MAX_ANNOTATIONS - runner.annotations[kind] - (1 if kind == "error" else 0)
+        if room <= 0:
+            continue
+        keep = items if len(items) <= room else items[: room - 1]
         for session, run in keep:
             label = f", {run.triage.label.value}" if run.triage is not None else ""
             title = f"{run.name} ({LABEL[run.outcome].lower()}{label})"
