@@ -80,7 +80,7 @@ def test_a_report_whose_folder_is_a_file_is_exit_2_at_once(
     run, sim = gate_with(simulator, tmp_path, "--junit-file", str(junit))
     assert run.code == 2, run.stdout
     (error,) = run.gate_errors()
-    assert f"junit-file: {junit}" in error.data
+    assert "junit-file: " in error.data
     assert f"{blocker} is a file, not a folder" in error.data
     assert sim.requests == []  # type: ignore[attr-defined]
     assert run.elapsed < 2.0  # not after the wait
