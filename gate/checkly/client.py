@@ -44,6 +44,7 @@ from gate.checkly.transport import (
 from gate.core.errors import CredentialsRejected
 from gate.core.masking import secret_forms
 from gate.core.model import CheckRun, Session, SessionKind
+from gate.core.untrusted import clean_json, clean_text
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +126,8 @@ class ChecklyClient:
                 raise Retryable(f"HTTP {status} with a body that is not JSON") from exc
             if not isinstance(body, dict):
                 raise Retryable(f"HTTP {status} with a JSON body that is not an object")
-            return body
+            cleaned: dict[str, Any] = clean_json(body)  # hostile text inert, once (SPEC §5)
+            return cleaned
         if status in RETRYABLE or status == 408:
             delay = retry_after_seconds(response.headers.get("Retry-After"))
             raise Retryable(f"HTTP {status}: {self._message(response)}", delay)
@@ -133,7 +135,7 @@ class ChecklyClient:
 
     def _message(self, response: requests.Response) -> str:
         """The API's error message, without the key should Checkly (or a proxy) echo it."""
-        message = api_message(response)
+        message = clean_text(api_message(response))
         for form in self._key_forms:
             message = message.replace(form, "***")
         return message
@@ -215,7 +217,7 @@ class ChecklyClient:
             raise sent_or_not(exc) from exc
         try:
             try:
-                parsed = response.json() if response.content else None
+                parsed = clean_json(response.json()) if response.content else None
             except ValueError:
                 parsed = None
             return Answer(
@@ -262,7 +264,9 @@ class ChecklyClient:
         except (requests.exceptions.RequestException, ValueError):
             return []
         items = listed if isinstance(listed, list) else []
-        return [str(x["region"]) for x in items if isinstance(x, dict) and x.get("region")]
+        return [
+            clean_text(str(x["region"])) for x in items if isinstance(x, dict) and x.get("region")
+        ]
 
     def get_error_group(self, kind: SessionKind, group_id: str, deadline: float) -> dict[str, Any]:
         prefix = (

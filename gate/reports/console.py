@@ -26,6 +26,7 @@ LABEL = {
     Outcome.ERROR: "ERROR",
 }
 MAX_FAILING_LINES = 200
+MAX_OUTPUT_NAME = 500  # characters of a session name in the `sessions` output
 GROUP_PASSED_AT = 20  # more sessions than this: the passed ones share one line
 
 
@@ -175,6 +176,10 @@ def annotate(report: Report, runner: Runner) -> None:
             )
 
 
+def _cut(name: str) -> str:
+    return name[: MAX_OUTPUT_NAME - 1] + "…"
+
+
 def outputs(report: Report, comment_url: str | None, json_file: str | None) -> dict[str, str]:
     """The step outputs of SPEC §5, each under 64 KiB."""
     verdict = report.verdict
@@ -182,7 +187,7 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         {
             "id": s.id,
             "kind": s.kind.value,
-            "name": s.name,
+            "name": s.name if s.name is None or len(s.name) <= MAX_OUTPUT_NAME else _cut(s.name),
             "outcome": s.outcome.value,
             "link": s.link,
         }

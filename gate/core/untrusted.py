@@ -1,0 +1,46 @@
+"""Untrusted text made inert, once, where API answers become Python (SPEC §5 "Hostile text is
+inert"). Core: pure; `gate.checkly.client` applies it to every answer it parses.
+
+- a lone UTF-16 surrogate (`"\\ud83d"` in JSON decodes to one) becomes U+FFFD: it cannot be
+  encoded as UTF-8, so it would crash the first report written;
+- bidirectional controls (U+202A to U+202E, U+2066 to U+2069, and the marks U+200E, U+200F, U+061C)
+  are removed: they make one text display as another;
+- ANSI escape sequences and other control characters (C0 but tab and newline, DEL, C1) are
+  removed; a carriage return becomes a newline.
+
+Everything else is kept, so names stay recognisable; each report then escapes for its place.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
+_INVISIBLE = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+)
+_NEEDS_WORK = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+
+
+def clean_text(text: str) -> str:
+    """`text` inert: see the module docstring. Plain text comes back as it is (fast)."""
+    if not _NEEDS_WORK.search(text):
+        return text
+    text = _SURROGATE.sub("\ufffd", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _INVISIBLE.sub("", _ANSI.sub("", text))
+
+
+def clean_json(value: Any) -> Any:
+    """A parsed JSON value with every string in it (keys included) cleaned."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {clean_text(k) if isinstance(k, str) else k: clean_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean_json(v) for v in value]
+    return value
