@@ -19,7 +19,7 @@ import dataclasses
 import json
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -37,14 +37,15 @@ from gate.checkly.transport import (
     Unreachable,
     api_message,
     backoff,
+    cut_message,
     describe,
     retry_after_seconds,
     sent_or_not,
 )
 from gate.core.errors import CredentialsRejected
-from gate.core.masking import secret_forms
+from gate.core.masking import Scrubber, secret_forms
 from gate.core.model import CheckRun, Session, SessionKind
-from gate.core.untrusted import clean_json, clean_text
+from gate.core.untrusted import clean_json, clean_text, scrub_clean
 
 
 @dataclasses.dataclass(frozen=True)
@@ -74,7 +75,9 @@ class ChecklyClient:
         self.api_url = api_url.rstrip("/")
         self.timing = timing
         self._api_key = api_key
-        self._key_forms = secret_forms(api_key)  # what to scrub from Checkly's messages
+        self._key_forms: list[str] = []  # what to scrub from Checkly's answers and messages
+        self._scrub = Scrubber(())
+        self.hide([api_key])
         self.account_id = account_id
         self.cancel = threading.Event()
         self.cancel_reason = ""
@@ -83,6 +86,16 @@ class ChecklyClient:
         self.clock = clock
         self._local = threading.local()
         self._connections = Connections()
+
+    def hide(self, secrets: Iterable[str]) -> None:
+        """Scrub these secrets too (the GitHub token, `secret-env` values), in every form, from
+        every answer as it arrives: before any part of it is cut, escaped or rendered."""
+        forms = set(self._key_forms)
+        for secret in secrets:
+            forms.update(secret_forms(secret))
+            forms.update(secret_forms(clean_text(secret)))  # as it reads once cleaned
+        self._key_forms = sorted(forms, key=len, reverse=True)
+        self._scrub = Scrubber(self._key_forms)
 
     def __repr__(self) -> str:
         return f"ChecklyClient(api_url={self.api_url!r}, account_id={self.account_id!r})"
@@ -126,7 +139,7 @@ class ChecklyClient:
                 raise Retryable(f"HTTP {status} with a body that is not JSON") from exc
             if not isinstance(body, dict):
                 raise Retryable(f"HTTP {status} with a JSON body that is not an object")
-            cleaned: dict[str, Any] = clean_json(body)  # hostile text inert, once (SPEC §5)
+            cleaned: dict[str, Any] = clean_json(body, self._scrub)  # once (SPEC §5)
             return cleaned
         if status in RETRYABLE or status == 408:
             delay = retry_after_seconds(response.headers.get("Retry-After"))
@@ -135,10 +148,7 @@ class ChecklyClient:
 
     def _message(self, response: requests.Response) -> str:
         """The API's error message, without the key should Checkly (or a proxy) echo it."""
-        message = clean_text(api_message(response))
-        for form in self._key_forms:
-            message = message.replace(form, "***")
-        return message
+        return cut_message(scrub_clean(api_message(response), self._scrub))
 
     def get(
         self,
@@ -217,7 +227,7 @@ class ChecklyClient:
             raise sent_or_not(exc) from exc
         try:
             try:
-                parsed = clean_json(response.json()) if response.content else None
+                parsed = clean_json(response.json(), self._scrub) if response.content else None
             except ValueError:
                 parsed = None
             return Answer(

@@ -1,5 +1,6 @@
 """Untrusted text made inert, once, where API answers become Python (SPEC §5 "Hostile text is
-inert"). Core: pure; `gate.checkly.client` applies it to every answer it parses.
+inert", "Secrets never leave"). Core: pure; `gate.checkly.client` applies it to every answer
+it parses, with its scrubber of every secret's forms (`gate.core.masking`).
 
 - a lone UTF-16 surrogate (`"\\ud83d"` in JSON decodes to one) becomes U+FFFD: it cannot be
   encoded as UTF-8, so it would crash the first report written;
@@ -14,6 +15,7 @@ Everything else is kept, so names stay recognisable; each report then escapes fo
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -35,12 +37,24 @@ def clean_text(text: str) -> str:
     return _INVISIBLE.sub("", _ANSI.sub("", text))
 
 
-def clean_json(value: Any) -> Any:
-    """A parsed JSON value with every string in it (keys included) cleaned."""
+def clean_json(value: Any, scrub: Callable[[str], str] | None = None) -> Any:
+    """A parsed JSON value with every string in it (keys included) cleaned; with `scrub`, the
+    secrets scrubbed too, before the text is cleaned and again after (a secret that holds a
+    character cleaning removes), so nothing later can cut a secret in half."""
     if isinstance(value, str):
-        return clean_text(value)
+        return scrub_clean(value, scrub)
     if isinstance(value, dict):
-        return {clean_text(k) if isinstance(k, str) else k: clean_json(v) for k, v in value.items()}
+        return {
+            scrub_clean(k, scrub) if isinstance(k, str) else k: clean_json(v, scrub)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
-        return [clean_json(v) for v in value]
+        return [clean_json(v, scrub) for v in value]
     return value
+
+
+def scrub_clean(text: str, scrub: Callable[[str], str] | None = None) -> str:
+    """One string of an answer: secrets scrubbed (`scrub`), then made inert."""
+    if scrub is None:
+        return clean_text(text)
+    return scrub(clean_text(scrub(text)))

@@ -56,7 +56,9 @@ def run(
     if own_signals:
         signals.install()
     try:
-        client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        if client is None:
+            client = ChecklyClient(config.api_url, config.api_key, config.account_id)
+            client.hide(config.secrets())
         start = clock()
         seen_links: set[str] = set()
 
