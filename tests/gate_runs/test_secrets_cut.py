@@ -5,8 +5,9 @@ session given by ID), with a random API key, GitHub token and `secret-env` value
 quotes, backslashes, `%`, `<`, `&` and Unicode. Checkly's data echoes the secrets in every form
 it may take (raw, JSON-escaped, URL-encoded, HTML-escaped), at a random offset, where a length
 limit cuts it: an assertion's actual value (80 characters), a Playwright error (300), an error
-group's message (500). No report, output, log line, PR comment or request to GitHub may carry a
-secret whole in any form, nor 4 or more of its first characters where a cut (`…`) ends them.
+group's message (500), an API error message (500). No report, output, log line, PR comment or
+request to GitHub may carry a secret whole in any form, nor 4 or more of its first characters
+where a cut (`…`) ends them.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gate.runner.workflow import escape_data, escape_property
-from gate.simulator import ScriptedResult, ScriptedSession, Simulator
+from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.scenarios import assertion
 from tests.support.fake_github import FakeGitHub
@@ -116,6 +117,12 @@ def leaky_session(secret: str, offset: int) -> ScriptedSession:
 def run_once(api_key: str, token: str, secret_env: str, offset: int, out: Path) -> GateRun:
     catalogue = [DeployedCheck("Smoke", "API", ("smoke",))]
     leaky = [leaky_session(s, offset + i * 37) for i, s in enumerate((api_key, token, secret_env))]
+    message = {"message": FILL * (offset % 510) + secret_env + " not found"}  # cut at 500
+    leaky.append(
+        ScriptedSession(
+            "test", "PASSED", faults=[Fault.status(404, body=json.dumps(message).encode())]
+        )
+    )
     sim = Simulator(leaky, api_key=api_key, catalogue=catalogue, host="127.0.0.1").start()
     github = FakeGitHub(token=token).start()
     try:
@@ -163,3 +170,5 @@ def test_no_secret_whole_or_cut_in_anything_the_gate_writes(
         for secret in (api_key, token, secret_env):
             assert not leaks(text, secret), (where, secret, leaks(text, secret))
     assert "***" in texts["report.json"]  # the echoes were there, scrubbed
+    notes = [s["note"] or "" for s in json.loads(texts["report.json"])["sessions"]]
+    assert any("not found" in note for note in notes), notes  # the 404's message, scrubbed
