@@ -86,8 +86,13 @@ def _run(
                 config.comment_template,
                 marker=marker_for(config.comment_key),
             )
-        client = ChecklyClient(config.api_url, config.api_key, config.account_id, timing=timing)
-        client.hide(config.secrets())  # scrubbed from Checkly's answers as they arrive
+        client = ChecklyClient(
+            config.api_url,
+            config.api_key,
+            config.account_id,
+            timing=timing,
+            secrets=config.secrets(),
+        )
         return run(config, templates, runner, env, client=client, signals=signals)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         problems.append("the command line could not be read (its error is in the step's log)")

@@ -15,8 +15,10 @@ Everything else is kept, so names stay recognisable; each report then escapes fo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
+
+from gate.core.masking import Scrubber, secret_forms
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]")
@@ -53,8 +55,24 @@ def clean_json(value: Any, scrub: Callable[[str], str] | None = None) -> Any:
     return value
 
 
+def clean_body(body: dict[str, Any], scrub: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """A JSON object's body cleaned (`clean_json`)."""
+    cleaned: dict[str, Any] = clean_json(body, scrub)
+    return cleaned
+
+
 def scrub_clean(text: str, scrub: Callable[[str], str] | None = None) -> str:
     """One string of an answer: secrets scrubbed (`scrub`), then made inert."""
     if scrub is None:
         return clean_text(text)
     return scrub(clean_text(scrub(text)))
+
+
+def answer_scrubber(secrets: Iterable[str]) -> Scrubber:
+    """What the Checkly client scrubs from every answer as it arrives (before any part of it is
+    cut, escaped or rendered): every form of each secret, and of the secret as cleaned."""
+    forms: set[str] = set()
+    for secret in secrets:
+        forms.update(secret_forms(secret))
+        forms.update(secret_forms(clean_text(secret)))
+    return Scrubber(forms)

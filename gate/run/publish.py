@@ -7,12 +7,14 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gate.core.evidence import replace_text
 from gate.core.signals import Signals
 from gate.options.config import Config
 from gate.reports.console import annotate, print_report
 from gate.reports.report import Report
 from gate.runner.comment_history import HistoryEntry
 from gate.runner.workflow import Runner
+from gate.runner.workspace import owned_like_workspace
 
 if TYPE_CHECKING:
     from gate.reports.templating import Templates
@@ -32,7 +34,11 @@ def redact(report: Report, scrub: Callable[[str], str]) -> Report:
             note=text(s.note),
             runs=tuple(
                 dataclasses.replace(
-                    r, name=scrub(r.name), reason=text(r.reason), error_group=text(r.error_group)
+                    r,
+                    name=scrub(r.name),
+                    reason=text(r.reason),
+                    error_group=text(r.error_group),
+                    evidence=replace_text(r.evidence, scrub) if r.evidence else None,
                 )
                 for r in s.runs
             ),
@@ -83,7 +89,9 @@ def write_reports(
         if path is None:
             continue
         try:
-            write(path)
+            # a report created in the workspace belongs to the workspace's owner, not root
+            with owned_like_workspace(path, environ):
+                write(path)
         except OSError as exc:
             problems.append(f"{what} {path}: {exc.strerror or exc}")
             # a plain line: the exit's one `::error::` names every report that was not written
