@@ -23,6 +23,7 @@ from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.evidence_options import EvidenceConfig, read_evidence
+from gate.options.report_paths import report_path_problems
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
@@ -111,11 +112,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("junit-file", "Write a JUnit XML report here.", metavar="PATH"),
     Option("json-file", "Write the JSON report here.", metavar="PATH"),
     Option("summary-file", "Also write the Markdown summary here.", metavar="PATH"),
-    Option(
-        "trigger",
-        "Start Checkly runs first: test-session or check-sessions; status: judge current status.",
-        metavar="KIND",
-    ),
+    Option("trigger", "Start runs first: test-session, check-sessions; or status.", metavar="KIND"),
     Option(
         "tags", "Checks to run: a tag group per line, tags separated by commas.", metavar="TAGS"
     ),
@@ -154,18 +151,8 @@ OPTIONS: tuple[Option, ...] = (
         "existing",
         metavar="WHEN",
     ),
-    Option(
-        "rerun",
-        "failed or all: what a re-run attempt of the job triggers again.",
-        "failed",
-        metavar="WHICH",
-    ),
-    Option(
-        "commit-status",
-        "Set a commit status on the commit being tested (needs statuses: write).",
-        "false",
-        metavar="BOOL",
-    ),
+    Option("rerun", "failed or all: what a re-run attempt triggers.", "failed", metavar="WHICH"),
+    Option("commit-status", "Set a commit status (statuses: write).", "false", metavar="BOOL"),
     Option("dry-run", "List what the trigger would run; start nothing.", "false", metavar="BOOL"),
 )
 
@@ -269,6 +256,8 @@ def load_config(
     r.unknown_arguments(extra)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
     outputs = r.outputs()
+    for option, why in report_path_problems(outputs, environ, cwd or Path.cwd()):
+        r.bad(option, r.values[option], why)
     trigger = read_trigger(r)
     config = Config(
         api_key=r.secret("api-key", "the api-key input (from a secret) or CHECKLY_API_KEY") or "",

@@ -67,7 +67,7 @@ def run(
         signals.install()
     status = CommitStatus(config, runner, environ)  # SPEC §11: off unless commit-status
     try:
-        client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        client = client or _client(config)
         client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
         start = clock()
         if config.workflow.dry_run:
@@ -139,6 +139,13 @@ def run(
     finally:
         if own_signals:
             signals.restore()
+
+
+def _client(config: Config) -> ChecklyClient:
+    """The client, every secret scrubbed from Checkly's answers as they arrive (SPEC §5)."""
+    return ChecklyClient(
+        config.api_url, config.api_key, config.account_id, secrets=config.secrets()
+    )
 
 
 def _exit_code(
