@@ -24,7 +24,7 @@ from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
-from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
+from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, FALSE_WORDS, ValueReader
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
 
@@ -159,6 +159,8 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    nothing_matched: tuple[str, ...] = ()  # session files listing no session: SPEC §8's no match
+    fail_on_no_matching: bool = True
 
     def secrets(self) -> list[str]:
         """The non-empty secret values, to mask and to scan output for."""
@@ -259,12 +261,19 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        nothing_matched=tuple(r.nothing_matched),
+        fail_on_no_matching=trigger.fail_on_no_matching if trigger else _no_matching_fails(r),
     )
     if r.problems:
         order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}
         problems = sorted(r.problems, key=lambda p: order.get(p[0], len(order)))
         raise InvalidOptions([_scrub(message, r.secret_values) for _, message in problems])
     return config
+
+
+def _no_matching_fails(r: ValueReader) -> bool:
+    """`fail-on-no-matching` without a trigger (read_trigger read and checked it already)."""
+    return r.values.get("fail-on-no-matching", "true").lower() not in FALSE_WORDS
 
 
 def _flag_value(value: str | list[str] | None) -> str | None:

@@ -38,7 +38,7 @@ OUTPUT_FILES = ("junit-file", "json-file", "summary-file")
 _SUFFIXES = {"junit-file": "xml", "json-file": "json", "summary-file": "md"}
 SECRETS = ("api-key", "github-token")
 _TRUE = frozenset({"true", "yes", "on", "1"})
-_FALSE = frozenset({"false", "no", "off", "0"})
+FALSE_WORDS = _FALSE = frozenset({"false", "no", "off", "0"})
 _WHOLE = re.compile(r"[0-9]+")  # ASCII only (SPEC §2): `\d` takes other scripts' digits
 _PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%?)")
 _ACCOUNT_HELP = "Checkly > Account settings > General"
@@ -52,6 +52,7 @@ class ValueReader:
         self.cwd = cwd
         self.problems: list[tuple[str, str]] = []
         self.reports: dict[Path, str] = {}  # resolved report path -> its option (see outputs)
+        self.nothing_matched: list[str] = []  # session files that list no session (SPEC §8)
 
     @property
     def secret_values(self) -> list[str]:
@@ -141,12 +142,16 @@ class ValueReader:
         for line in files.splitlines():
             self._not_a_report(line.strip(), "a session file")
         found, problems = refs_from_files(
-            files, self.cwd, self.secret_values, skip=frozenset(self.reports)
+            files,
+            self.cwd,
+            self.secret_values,
+            skip=frozenset(self.reports),
+            nothing_matched=self.nothing_matched,
         )
         refs += found
         for message in problems:
             self.problem("session-files", f"session-files: {message}")
-        if not refs and not triggered and len(self.problems) == before:
+        if not refs and not triggered and not self.nothing_matched and len(self.problems) == before:
             self.problem(
                 "test-session-ids",
                 "no session to wait for: give test-session-ids, check-session-ids or "

@@ -25,7 +25,7 @@ from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.run.publish import redact, write_reports
-from gate.run.trigger_run import finish_trigger, start_trigger
+from gate.run.trigger_run import files_matched_nothing, finish_trigger, start_trigger
 from gate.runner.workflow import Runner, neutralize
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -90,6 +90,9 @@ def run(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
         warnings += notes
+        file_notes, file_fails = files_matched_nothing(config, runner)
+        warnings += file_notes
+        also_failing += file_fails
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 

@@ -114,3 +114,17 @@ def _empty_test_session(started: Started, sessions: list[Session]) -> str | None
         ):
             return f"{started.filters} matched no check (the test session finished without results)"
     return None
+
+
+def files_matched_nothing(config: Config, runner: Runner) -> tuple[list[str], list[str]]:
+    """Session files that are a Checkly answer listing no session (`{"sessions": []}`): SPEC
+    §8's "no matching checks", ruled by `fail-on-no-matching`. Returns the warnings and the
+    reasons the gate fails for."""
+    if not config.nothing_matched:
+        return [], []
+    names = ", ".join(config.nothing_matched)
+    said = f"{names} lists no session: the trigger that wrote it matched no check"
+    if config.fail_on_no_matching:
+        return [], [f"{said} (fail-on-no-matching)"]
+    runner.notice(neutralize(f"{said[0].upper()}{said[1:]}."))
+    return [f"{said}."], []

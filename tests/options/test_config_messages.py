@@ -188,7 +188,7 @@ BAD_INPUTS: list[tuple[list[str], str]] = [
         "(testSessionId), `checkly checks run --detach --output json` output or a saved trigger "
         "response (testSessionId, sessions[].checkSessionId), or CLI output with "
         '"Test session ID: <uuid>" lines or session links (`checkly test` and `checkly trigger` '
-        "create a test session only with --record)",
+        "record a test session unless given --no-record)",
     ),
     (["--api-kee=" + KEY], 'unknown option "--api-kee"; see `checkly-gate --help`'),
     (["--timeout"], "argument --timeout: expected one argument"),
