@@ -24,7 +24,7 @@ from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
-from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, FALSE_WORDS, ValueReader
+from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
 
@@ -273,7 +273,7 @@ def load_config(
 
 def _no_matching_fails(r: ValueReader) -> bool:
     """`fail-on-no-matching` without a trigger (read_trigger read and checked it already)."""
-    return r.values.get("fail-on-no-matching", "true").lower() not in FALSE_WORDS
+    return r.values.get("fail-on-no-matching", "true").lower() not in ("false", "no", "off", "0")
 
 
 def _flag_value(value: str | list[str] | None) -> str | None:

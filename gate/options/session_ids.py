@@ -31,7 +31,7 @@ from typing import Any
 from gate.core.model import SessionKind
 from gate.options.cli_tables import CUT_PROBLEM, checks_run_tables, unidentified
 from gate.options.file_patterns import expand as _expand
-from gate.options.file_patterns import show as show
+from gate.options.file_patterns import show
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _END = r"(?![0-9a-zA-Z])"

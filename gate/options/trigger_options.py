@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from enum import Enum
 from typing import Protocol
 
-from gate.options.session_ids import UUID, is_uuid, show
+from gate.options.file_patterns import show
+from gate.options.session_ids import UUID, is_uuid
 
 
 class ValueReader(Protocol):

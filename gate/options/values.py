@@ -17,14 +17,8 @@ from gate.core.masking import MIN_SECRET_LENGTH
 from gate.core.model import Outcome, SessionKind
 from gate.core.verdict import DEFAULT_FAIL_ON
 from gate.options.durations import DurationError, format_duration, parse_duration
-from gate.options.session_ids import (
-    SessionRef,
-    is_uuid,
-    parse_id_list,
-    refs_from_files,
-    show,
-    unique,
-)
+from gate.options.file_patterns import show
+from gate.options.session_ids import SessionRef, is_uuid, parse_id_list, refs_from_files, unique
 from gate.options.trigger_options import picked_secrets
 
 DEFAULT_API_URL = "https://api.checklyhq.com"
@@ -38,7 +32,7 @@ OUTPUT_FILES = ("junit-file", "json-file", "summary-file")
 _SUFFIXES = {"junit-file": "xml", "json-file": "json", "summary-file": "md"}
 SECRETS = ("api-key", "github-token")
 _TRUE = frozenset({"true", "yes", "on", "1"})
-FALSE_WORDS = _FALSE = frozenset({"false", "no", "off", "0"})
+_FALSE = frozenset({"false", "no", "off", "0"})
 _WHOLE = re.compile(r"[0-9]+")  # ASCII only (SPEC §2): `\d` takes other scripts' digits
 _PERCENT = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(%?)")
 _ACCOUNT_HELP = "Checkly > Account settings > General"
@@ -52,7 +46,7 @@ class ValueReader:
         self.cwd = cwd
         self.problems: list[tuple[str, str]] = []
         self.reports: dict[Path, str] = {}  # resolved report path -> its option (see outputs)
-        self.nothing_matched: list[str] = []  # session files that list no session (SPEC §8)
+        self.nothing_matched: list[str] = []
 
     @property
     def secret_values(self) -> list[str]:
@@ -141,12 +135,9 @@ class ValueReader:
         files = self.values.get("session-files", "")
         for line in files.splitlines():
             self._not_a_report(line.strip(), "a session file")
+        nm = self.nothing_matched  # files listing no session: SPEC §8's "no matching checks"
         found, problems = refs_from_files(
-            files,
-            self.cwd,
-            self.secret_values,
-            skip=frozenset(self.reports),
-            nothing_matched=self.nothing_matched,
+            files, self.cwd, self.secret_values, skip=frozenset(self.reports), nothing_matched=nm
         )
         refs += found
         for message in problems:
