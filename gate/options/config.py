@@ -120,7 +120,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("env", "KEY=VALUE lines for the checks of a triggered test session.", metavar="LINES"),
     Option("secret-env", "The same, as secret variables (masked).", metavar="LINES"),
     Option("test-session-name", "Name of a triggered test session.", metavar="NAME"),
-    Option("retries", "Retries (0-3) per check run of a triggered test session.", metavar="N"),
+    Option("retries", "Retries (0-10) per check run of a triggered test session.", metavar="N"),
+    Option("retry-strategy", "fixed, linear, exponential or single.", "fixed", metavar="STRATEGY"),
+    Option("retry-on", "any, or network (retry network errors only).", "any", metavar="WHEN"),
+    Option(
+        "refresh-cache", "Checkly rebuilds the checks' dependency cache.", "false", metavar="BOOL"
+    ),
+    Option("allow-deactivated", "Deactivated checks match too.", "false", metavar="BOOL"),
     Option("fail-on-no-matching", "A trigger matching no check fails.", "true", metavar="BOOL"),
     Option(
         "cancel-on-exit",

@@ -66,9 +66,14 @@ class DeployedCheck:
     def id(self) -> str:
         return self.check_id or stable_uuid("deployed-check", self.name)
 
-    def matches(self, match_tags: Sequence[Sequence[str]], check_ids: Sequence[str]) -> bool:
-        """Whether a trigger's `target` selects this check."""
-        if not self.activated:
+    def matches(
+        self,
+        match_tags: Sequence[Sequence[str]],
+        check_ids: Sequence[str],
+        deactivated: bool = False,
+    ) -> bool:
+        """Whether a trigger's `target` selects this check (`allowDeactivated`: `deactivated`)."""
+        if not self.activated and not deactivated:
             return False
         if check_ids and self.id.lower() not in {c.lower() for c in check_ids}:
             return False
@@ -106,9 +111,12 @@ class DeployedCheck:
 
 
 def select(
-    checks: Iterable[DeployedCheck], match_tags: Sequence[Sequence[str]], check_ids: Sequence[str]
+    checks: Iterable[DeployedCheck],
+    match_tags: Sequence[Sequence[str]],
+    check_ids: Sequence[str],
+    deactivated: bool = False,
 ) -> list[DeployedCheck]:
-    return [c for c in checks if c.matches(match_tags, check_ids)]
+    return [c for c in checks if c.matches(match_tags, check_ids, deactivated)]
 
 
 def _detail(url: str, failed: bool, error: str | None) -> dict[str, Any]:

@@ -110,8 +110,16 @@ def test_every_problem_at_once() -> None:
     [
         (["--tags", "a", "--env", "1KEY=v"], "is not KEY=VALUE"),
         (["--tags", "a", "--env", "A=1", "--secret-env", "A=2"], "A is given twice"),
-        (["--tags", "a", "--retries", "-1"], "from 0 to 3"),
-        (["--tags", "a", "--retries", "٣"], "from 0 to 3"),  # ASCII digits only
+        (["--tags", "a", "--retries", "-1"], "from 0 to 10"),
+        (["--tags", "a", "--retries", "٣"], "from 0 to 10"),
+        (["--tags", "a", "--retries", "11"], "from 0 to 10"),
+        (["--tags", "a", "--retry-strategy", "random"], "use fixed, linear, exponential or single"),
+        (["--tags", "a", "--retry-strategy", "linear"], "needs retries"),
+        (["--tags", "a", "--retries", "0", "--retry-on", "network"], "needs retries"),
+        (["--tags", "a", "--retry-on", "timeouts"], "use any, or network"),
+        (["--tags", "a", "--retries", "2", "--retry-strategy", "single"], "use 1 or unset"),
+        (["--trigger", "check-sessions", "--allow-deactivated", "true"], "does not apply"),
+        (["--tags", "a", "--refresh-cache", "maybe"], "is not a boolean"),  # ASCII digits only
         (["--check-ids", " , ,"], "holds no check ID"),
         (["--env", "A=1"], "applies only to a triggered test session"),
     ],
