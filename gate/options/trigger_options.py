@@ -41,6 +41,9 @@ RETRY_STRATEGIES = {"fixed": "FIXED", "linear": "LINEAR", "exponential": "EXPONE
 RETRY_STRATEGIES |= {"single": "SINGLE_RETRY"}
 TEST_SESSION_ONLY: tuple[str, ...] = ("location", "env", "secret-env", "test-session-name")
 TEST_SESSION_ONLY += ("retries", "retry-strategy", "retry-on", "allow-deactivated")
+# action.yml passes these defaults on every run: as good as unset for `check-sessions`
+_UNSET = {"retry-strategy": ("", "fixed"), "retry-on": ("", "any")}
+_UNSET["allow-deactivated"] = ("", "false", "no", "off", "0")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LOCATION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 _CHECK_LINK = re.compile(rf"/checks/({UUID})(?![0-9a-zA-Z])", re.IGNORECASE)
@@ -120,7 +123,7 @@ def read_trigger(r: ValueReader) -> TriggerConfig | None:
     check_ids = _check_ids(r)
     if kind is None and (tags or check_ids or "tags" in values or "check-ids" in values):
         kind = TriggerKind.TEST_SESSION
-    given = [name for name in TEST_SESSION_ONLY if name in values]
+    given = [n for n in TEST_SESSION_ONLY if values.get(n, "").lower() not in _UNSET.get(n, ("",))]
     if kind is TriggerKind.CHECK_SESSIONS or (kind is None and "trigger" not in values):
         for name in given:
             if kind is TriggerKind.CHECK_SESSIONS:

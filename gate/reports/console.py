@@ -87,8 +87,8 @@ def print_report(report: Report, runner: Runner) -> None:
     """Sessions in the order given, each followed by its failing (and degraded) runs."""
     verdict = report.verdict
     runner.say(
-        f"checkly-gate {report.run.gate_version}: {len(report.sessions)} session(s), "
-        f"{verdict.total} check run(s)"
+        f"checkly-gate {report.run.gate_version}: {_count(len(report.sessions), 'session')}, "
+        f"{_count(verdict.total, 'check run')}"
         + (f", {retried} passed on retry" if (retried := _retried(report)) else "")
     )
     shown = 0
@@ -210,3 +210,8 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         "test-session-id": triggered.id if triggered else "",
         "test-session-url": (triggered.link or "") if triggered else "",
     }
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 session`, `2 sessions`."""
+    return f"{number} {noun}{'s' if number != 1 else ''}"

@@ -144,8 +144,10 @@ def _exit_code(
     if not waited.reached:
         raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
     if not report.verdict.passed:
-        if runner.github:  # elsewhere the console's last line already says it
+        if runner.github:
             runner.error(report.verdict.summary, title="checkly-gate")
+        else:  # the console's last line already says it on stdout
+            runner.error_on_stderr(report.verdict.summary)
         return EXIT_FAILED
     return EXIT_PASSED
 

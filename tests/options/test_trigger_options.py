@@ -13,6 +13,7 @@ from gate.options.trigger_options import (
     Variable,
     secret_env_values,
 )
+from tests.support.entrypoint import action_inputs
 
 ACCOUNT = "1397c172-1938-4973-a225-5862298e571a"
 CHECK = "a4cd4ad9-4815-4a9e-92d2-0a7c562ee69a"
@@ -126,3 +127,10 @@ def test_every_problem_at_once() -> None:
 )
 def test_bad_values(argv: list[str], words: str) -> None:
     assert any(words in p for p in problems(*argv)), problems(*argv)
+
+
+def test_the_action_defaults_of_the_retry_options_are_valid_with_check_sessions() -> None:
+    defaults = {k: v for k, v in action_inputs().items() if v}
+    assert defaults["INPUT_RETRY-STRATEGY"] == "fixed"  # the runner passes it on every run
+    config = load_config(["--trigger", "check-sessions"], {**BASE, **defaults})
+    assert config.trigger is not None and not config.trigger.allow_deactivated

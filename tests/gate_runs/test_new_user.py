@@ -1,0 +1,55 @@
+"""What a new user meets outside the happy path (issue 20's "tried as a new user"): each test is
+one thing that got in the way, through the whole gate."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from gate.cli import main
+from gate.simulator import ScriptedResult, ScriptedSession, Simulator
+from tests.conftest import SimulatorFactory
+
+
+def _plain_run(sim: Simulator, *args: str) -> tuple[int, str, str]:
+    """The gate outside GitHub (a terminal, GitLab, Jenkins): exit code, stdout, stderr."""
+    out, err = io.StringIO(), io.StringIO()
+    env = {"CHECKLY_API_KEY": sim.api_key, "CHECKLY_ACCOUNT_ID": sim.account_id}
+    argv = ["--api-url", sim.url, "--timeout", "20s", *args]
+    return main(argv, env, out=out, err=err), out.getvalue(), err.getvalue()
+
+
+def _failing(name: str = "Checkout") -> ScriptedSession:
+    results = [ScriptedResult("Home"), ScriptedResult(name, "failed")]
+    return ScriptedSession("test", "FAILED", "Smoke", results=results)
+
+
+def test_exit_1_outside_github_says_error_on_stderr(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    session = _failing()
+    code, out, err = _plain_run(simulator([session]), "--test-session-ids", session.id)
+    assert code == 1, out
+    assert err.startswith("error: Gate failed: 1 failing check run"), err
+
+
+def test_fail_on_none_says_how_many_failed_and_that_they_were_not_counted(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    session = _failing()
+    code, out, _ = _plain_run(
+        simulator([session]), "--test-session-ids", session.id, "--fail-on", "none"
+    )
+    assert code == 0, out
+    assert "1 failed, not counted (fail-on: none)" in out
+
+
+def test_counts_read_as_words_not_as_plural_forms(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    session = _failing()
+    code, out, _ = _plain_run(simulator([session]), "--test-session-ids", session.id)
+    assert code == 1
+    assert "checkly-gate 0.1.0: 1 session, 2 check runs" in out
+    assert "(s)" not in out
+    assert "Gate failed: 1 failing check run, at most 0 allowed" in out  # not "1 (1 failed)"
