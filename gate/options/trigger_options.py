@@ -42,7 +42,7 @@ RETRY_STRATEGIES |= {"single": "SINGLE_RETRY"}
 TEST_SESSION_ONLY: tuple[str, ...] = ("location", "env", "secret-env", "test-session-name")
 TEST_SESSION_ONLY += ("retries", "retry-strategy", "retry-on", "allow-deactivated")
 # action.yml passes these defaults on every run: as good as unset for `check-sessions`
-_UNSET = {"retry-strategy": ("", "fixed"), "retry-on": ("", "any")}
+_UNSET: dict[str, tuple[str, ...]] = {"retry-strategy": ("", "fixed"), "retry-on": ("", "any")}
 _UNSET["allow-deactivated"] = ("", "false", "no", "off", "0")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LOCATION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
