@@ -88,7 +88,7 @@ def finish_trigger(
             also_failing.append(
                 f"the trigger found nothing to run: {no_match} (fail-on-no-matching)"
             )
-        else:
+        elif runner.github:  # an annotation; the console's "note:" line says it everywhere
             runner.notice(neutralize(f"The trigger found nothing to run: {no_match}."))
         notes.append(f"The trigger found nothing to run: {no_match}.")
     info = TriggerInfo(
@@ -126,5 +126,6 @@ def files_matched_nothing(config: Config, runner: Runner) -> tuple[list[str], li
     said = f"{names} lists no session: the trigger that wrote it matched no check"
     if config.fail_on_no_matching:
         return [], [f"{said} (fail-on-no-matching)"]
-    runner.notice(neutralize(f"{said[0].upper()}{said[1:]}."))
+    if runner.github:  # an annotation; the console's "note:" line says it everywhere
+        runner.notice(neutralize(f"{said[0].upper()}{said[1:]}."))
     return [f"{said}."], []

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from gate.cli import main
 from gate.simulator import ScriptedResult, ScriptedSession, Simulator
+from gate.simulator.catalogue import DeployedCheck
 from tests.conftest import SimulatorFactory
 
 
@@ -53,3 +54,12 @@ def test_counts_read_as_words_not_as_plural_forms(
     assert "checkly-gate 0.1.0: 1 session, 2 check runs" in out
     assert "(s)" not in out
     assert "Gate failed: 1 failing check run, at most 0 allowed" in out  # not "1 (1 failed)"
+
+
+def test_a_trigger_matching_nothing_is_said_once_outside_github(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    sim = simulator(catalogue=[DeployedCheck("Homepage", tags=("web",))])
+    code, out, _ = _plain_run(sim, "--tags", "nothing-has-this", "--fail-on-no-matching", "false")
+    assert code == 0, out
+    assert out.count("matched no check") == 1, out
