@@ -14,7 +14,8 @@ from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import DEFAULT_TIMING, Timing
 from gate.core.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError
 from gate.core.signals import Signals
-from gate.options.config import load_config
+from gate.options.cli_words import in_cli_words
+from gate.options.config import OPTIONS, load_config
 from gate.options.trigger_options import secret_env_values
 from gate.run.pipeline import run
 from gate.runner.workflow import Runner
@@ -74,7 +75,11 @@ def main(
     except SystemExit as exc:  # argparse: --help, --version, usage errors
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
     except GateError as exc:
-        runner.error(exc.diagnostics(), title="checkly-gate")
+        said = exc.diagnostics()
+        runner.error(
+            said if runner.github else in_cli_words(said, (o.name for o in OPTIONS)),
+            title="checkly-gate",
+        )
         return exc.exit_code
     except KeyboardInterrupt:  # only where the handlers cannot be installed (not the main thread)
         runner.error("interrupted by SIGINT", title="checkly-gate")

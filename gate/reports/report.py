@@ -77,6 +77,7 @@ class Report:
     # Why no verdict was possible (credentials, unreachable, signal), in plain words; None: judged
     no_verdict: str | None = None
     trigger: TriggerInfo | None = None
+    no_verdict_hint: str | None = None  # how to fix what stopped the run (a key to make, …)
 
     @property
     def triggered_test_session(self) -> Session | None:

@@ -19,7 +19,8 @@ from gate.core.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupt
 from gate.core.model import Session
 from gate.core.signals import Signals
 from gate.core.verdict import decide
-from gate.options.config import Config
+from gate.options.cli_words import in_cli_words
+from gate.options.config import OPTIONS, Config
 from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
@@ -114,6 +115,7 @@ def run(
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
+            no_verdict_hint=_no_verdict_hint(waited, signals, github=runner.github),
         )
         report = redact(report, runner.scrub_everywhere)
         if on_report is not None:
@@ -199,6 +201,17 @@ def _no_verdict(waited: WaitResult, signals: Signals) -> str | None:
     if not waited.reached:
         return "Checkly could not be reached"
     return None
+
+
+def _no_verdict_hint(waited: WaitResult, signals: Signals, *, github: bool) -> str | None:
+    """How to fix what stopped the run, for the reports (the console prints it at exit), in
+    the action's words under GitHub, else in command-line words."""
+    hint = None
+    if signals.signum is None and waited.credentials is not None:
+        hint = waited.credentials.hint
+    elif signals.signum is None and not waited.reached:
+        hint = ApiUnreachable.hint
+    return in_cli_words(hint, (o.name for o in OPTIONS)) if hint and not github else hint
 
 
 def _explain(

@@ -10,6 +10,7 @@ from gate.cli import main
 from gate.simulator import ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.catalogue import DeployedCheck
 from tests.conftest import SimulatorFactory
+from tests.support.gate_run import run_gate
 
 
 def _plain_run(sim: Simulator, *args: str) -> tuple[int, str, str]:
@@ -63,3 +64,42 @@ def test_a_trigger_matching_nothing_is_said_once_outside_github(
     code, out, _ = _plain_run(sim, "--tags", "nothing-has-this", "--fail-on-no-matching", "false")
     assert code == 0, out
     assert out.count("matched no check") == 1, out
+
+
+def test_a_refused_key_says_the_error_once_per_place_and_how_to_fix_it(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    session = ScriptedSession("test", "PASSED", "Smoke", results=[ScriptedResult("Home")])
+    sim = simulator([session])
+    run = run_gate(
+        tmp_path,
+        api_url=sim.url,
+        api_key="cu_not_the_right_key_0000",
+        account_id=sim.account_id,
+        test_ids=[session.id],
+        args=["--timeout", "10s"],
+    )
+    assert run.code == 3, run.stdout
+    summary = run.step_summary
+    assert summary.count("Checkly refused the API key (HTTP 401)") == 2  # heading and its row
+    assert "No history" not in summary and "no history" not in summary
+    assert "Test session test session" not in summary
+    assert f"Test session {session.id}" in summary
+    assert "**To fix:**" in summary and "User settings \\> API keys" in summary
+
+
+def test_outside_github_the_advice_is_in_command_line_words(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    session = _failing()
+    sim = simulator([session])
+    out, err = io.StringIO(), io.StringIO()
+    env = {"CHECKLY_API_KEY": "cu_not_the_right_key_0000", "CHECKLY_ACCOUNT_ID": sim.account_id}
+    code = main(["--api-url", sim.url, "--test-session-ids", session.id], env, out=out, err=err)
+    assert code == 3
+    assert "pass it to the action" not in out.getvalue() + err.getvalue()
+    assert "pass it as CHECKLY_API_KEY" in err.getvalue()
+    code = main(["--env", "A=1"], {}, out=(out := io.StringIO()), err=(err := io.StringIO()))
+    assert code == 2
+    assert "--trigger test-session" in out.getvalue()
+    assert "trigger: test-session" not in out.getvalue()
