@@ -103,3 +103,12 @@ def test_outside_github_the_advice_is_in_command_line_words(
     assert code == 2
     assert "--trigger test-session" in out.getvalue()
     assert "trigger: test-session" not in out.getvalue()
+
+
+def test_a_check_session_id_given_as_a_test_session_says_so(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    check = ScriptedSession("check", "PASSED", "Status", results=[ScriptedResult("Status")])
+    code, out, _ = _plain_run(simulator([check]), "--test-session-ids", check.id)
+    assert code == 1, out
+    assert "goes in check-session-ids" in out
