@@ -24,6 +24,7 @@ from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
+from gate.options.unknown_names import unknown_problems
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
@@ -239,7 +240,8 @@ def load_config(
     namespace, extra = build_parser().parse_known_args(list(argv))
     flags = {o.name: _flag_value(getattr(namespace, o.dest)) for o in OPTIONS}
     r = ValueReader(_pick(flags, environ), cwd or Path.cwd())
-    r.unknown_arguments(extra)
+    for message in unknown_problems(extra, environ, (o.name for o in OPTIONS), r.secret_values):
+        r.problem("", message)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
     outputs = r.outputs()
     trigger = read_trigger(r)

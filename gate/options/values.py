@@ -9,7 +9,7 @@ escaped, cut, secret-looking parts hidden) and says what is allowed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -58,20 +58,6 @@ class ValueReader:
 
     def bad(self, name: str, value: str, allowed: str) -> None:
         self.problem(name, f"{name}: {show(value, hide=self.secret_values)} {allowed}")
-
-    def unknown_arguments(self, extra: Sequence[str]) -> None:
-        flags = [a.split("=", 1)[0] for a in extra if a.startswith("-")]
-        for flag in dict.fromkeys(flags):
-            self.problem(
-                "",
-                f"unknown option {show(flag, hide=self.secret_values)}; see `checkly-gate --help`",
-            )
-        if len(flags) < len(extra):
-            self.problem(
-                "",
-                "unexpected argument without an option name (not shown: it may be a secret); "
-                'give session IDs as --test-session-ids "<id> <id>"',
-            )
 
     def secret(self, name: str, required_where: str | None) -> str | None:
         value = self.values.get(name)
