@@ -137,7 +137,14 @@ def demo_catalogue() -> list[DeployedCheck]:
     return [
         DeployedCheck("Homepage", "API", ("production", "webapp"), us, duration_s=1.0),
         DeployedCheck("Product search", "API", ("production", "webapp"), eu, duration_s=1.2),
-        DeployedCheck("Checkout flow", "BROWSER", ("production", "webapp"), us, duration_s=2.0),
+        DeployedCheck(
+            "Checkout flow",
+            "BROWSER",
+            ("production", "webapp"),
+            us,
+            duration_s=2.0,
+            check_id=stable_uuid("check", "Checkout flow"),  # as in the demo's sessions
+        ),
         DeployedCheck(
             "Orders API",
             "API",
@@ -146,6 +153,7 @@ def demo_catalogue() -> list[DeployedCheck]:
             "failed",
             duration_s=1.5,
             error="status code equals 200, got 500",
+            check_id=stable_uuid("check", "Orders API"),  # the demo's PR session's: one history
         ),
         DeployedCheck("Status page", "API", ("production", "backend"), us, duration_s=0.8),
         DeployedCheck(
