@@ -5,8 +5,6 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from gate.simulator.standalone import main
-
 
 def test_the_help_documents_every_option() -> None:
     done = subprocess.run(
@@ -28,4 +26,3 @@ def test_the_help_documents_every_option() -> None:
     }.items():
         assert option in text and words in text, option
     assert "CHECKLY_API_URL" in text and "checkly-gate --test-session-ids" in text
-    assert main is not None
