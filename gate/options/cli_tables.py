@@ -15,7 +15,7 @@ import dataclasses
 import re
 
 _UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_HEADER = re.compile(r"^[ \t]*STATUS\b.*\bCHECK ID[ \t]+SESSION ID[ \t]*$", re.MULTILINE)
+_HEADER = re.compile(r"^.*?\bSTATUS\b.*\bCHECK ID[ \t]+SESSION ID[ \t\r]*$", re.MULTILINE)
 _FULL = re.compile(_UUID)
 _CUT = re.compile(r"[0-9a-fA-F][0-9a-fA-F-]*…")
 

@@ -82,3 +82,13 @@ def test_the_no_session_hint_says_recording_is_the_default(tmp_path: Path) -> No
     [problem] = refs_from_files("out.log", tmp_path)[1]
     assert "--no-record" in problem
     assert "only with --record" not in problem
+
+
+def test_the_table_is_read_with_windows_line_ends_and_a_spinner_before_it(tmp_path: Path) -> None:
+    text = (OUTPUT / "checkly-8.19.0-checks-run-180-columns.txt").read_text("utf-8")
+    text = text.replace(
+        "\x1b[1mSTATUS", "\x1b[2K\x1b[1G✔ Waiting for check sessions to complete...\x1b[1mSTATUS"
+    )
+    path = tmp_path / "run.log"
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert read_session_file(path) == [cs(FIRST), cs(SECOND)]
