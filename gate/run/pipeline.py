@@ -91,9 +91,10 @@ def run(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
         warnings += notes
-        file_notes, file_fails = files_matched_nothing(config, runner)
+        file_notes, file_fails, file_info = files_matched_nothing(config, runner)
         warnings += file_notes
         also_failing += file_fails
+        trigger_info = trigger_info or file_info
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 

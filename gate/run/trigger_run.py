@@ -116,16 +116,21 @@ def _empty_test_session(started: Started, sessions: list[Session]) -> str | None
     return None
 
 
-def files_matched_nothing(config: Config, runner: Runner) -> tuple[list[str], list[str]]:
-    """Session files that are a Checkly answer listing no session (`{"sessions": []}`): SPEC
-    §8's "no matching checks", ruled by `fail-on-no-matching`. Returns the warnings and the
-    reasons the gate fails for."""
+def files_matched_nothing(
+    config: Config, runner: Runner
+) -> tuple[list[str], list[str], TriggerInfo | None]:
+    """Session files that are a Checkly answer listing no session (`{"sessions": []}`, what a
+    check-sessions trigger answers): SPEC §8's "no matching checks", ruled by
+    `fail-on-no-matching`. Returns the warnings, the reasons the gate fails for, and the
+    report's trigger part when the gate triggered nothing itself (so JSON and JUnit say it)."""
     if not config.nothing_matched:
-        return [], []
+        return [], [], None
     names = ", ".join(config.nothing_matched)
     said = f"{names} lists no session: the trigger that wrote it matched no check"
-    if config.fail_on_no_matching:
-        return [], [f"{said} (fail-on-no-matching)"]
+    fails = config.fail_on_no_matching
+    info = TriggerInfo("check-sessions", f"the trigger that wrote {names}", (), said, fails)
+    if fails:
+        return [], [f"{said} (fail-on-no-matching)"], info
     if runner.github:  # an annotation; the console's "note:" line says it everywhere
         runner.notice(neutralize(f"{said[0].upper()}{said[1:]}."))
-    return [f"{said}."], []
+    return [f"{said}."], [], info

@@ -70,6 +70,9 @@ def test_no_matching_session_file_fails_the_gate_by_default(
     assert run.outputs["result"] == "failed"
     assert "matched no check" in run.summary
     assert "fail-on-no-matching" in run.summary
+    assert run.report["trigger"]["noMatchingChecks"].startswith(str(tmp_path / NO_MATCH))
+    failures = run.junit.findall(".//testcase/failure")
+    assert [f.get("message") for f in failures] == [run.report["trigger"]["noMatchingChecks"]]
 
 
 def test_no_matching_session_file_is_a_notice_with_fail_on_no_matching_false(
