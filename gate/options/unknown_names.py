@@ -30,8 +30,8 @@ def unknown_problems(
             previous_unknown = "=" not in arg
             if flag not in seen:
                 seen.add(flag)
-                problems.append(f"unknown option {show(flag, hide=hide)}{_guess(flag, flags)}; "
-                                "see `checkly-gate --help`")  # fmt: skip
+                shown = f"{show(flag, hide=hide)}{_guess(flag, flags)}"
+                problems.append(f"unknown option {shown}; see `checkly-gate --help`")
         elif previous_unknown:
             previous_unknown = False  # the unknown flag's value
         else:
@@ -41,9 +41,8 @@ def unknown_problems(
             "unexpected argument without an option name (not shown: it may be a secret); "
             'give session IDs as --test-session-ids "<id> <id>"'
         )
-    inputs = {f"INPUT_{n.upper()}" for n in known} | {
-        f"INPUT_{n.upper()}".replace("-", "_") for n in known
-    }
+    upper = [n.upper() for n in known]
+    inputs = {f"INPUT_{n}" for n in upper} | {f"INPUT_{n.replace('-', '_')}" for n in upper}
     for key in sorted(environ):
         if key.startswith("INPUT_") and key not in inputs and environ[key].strip():
             wanted = key[len("INPUT_") :].lower().replace("_", "-")
