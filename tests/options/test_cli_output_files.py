@@ -69,6 +69,11 @@ def test_checks_run_json_listing_no_session_is_nothing_matched_not_a_bad_file() 
     assert found == [name]
 
 
+def test_the_test_session_reference_of_checkly_test() -> None:
+    # the ID, the `checkly test-sessions get <id>` hint and the account's session link: one session
+    assert read_session_file(OUTPUT / "checkly-8.19.0-test-detach.txt") == [ts(TS1)]
+
+
 def test_the_checkly_action_step_summary_with_backticks_is_read(tmp_path: Path) -> None:
     summary = (OUTPUT / "checkly-action-1.1.0-step-summary.md").read_text("utf-8")
     assert read_session_file(OUTPUT / "checkly-action-1.1.0-step-summary.md") == [ts(TS1)]
