@@ -52,9 +52,10 @@ def session_line(session: Session, report: Report) -> str:
         counts += f", {failing} failing"
     link = f" {session.link}" if session.link else ""
     note = f" ({session.note})" if session.note else ""
+    named = f'"{session.name}" ' if session.name else ""  # not "test session "test session …""
     return neutralize(
         f"{LABEL[session.outcome]:<10} {session.kind.value} session "
-        f'"{session.title}" {session.id}: {counts}{note}{link}'
+        f"{named}{session.id}: {counts}{note}{link}"
     )
 
 
@@ -112,6 +113,8 @@ def print_report(report: Report, runner: Runner) -> None:
             on_retry = bool(run.passed_on_retry) and run.outcome is Outcome.PASSED
             if not on_retry and id(run) not in explain:
                 continue
+            if run.stands_for_session and run.reason == session.note:
+                continue  # the session's line just said it
             if shown < MAX_FAILING_LINES:
                 runner.say(run_line(run))
                 shown += 1

@@ -99,6 +99,9 @@ def test_outside_github_the_advice_is_in_command_line_words(
     assert code == 3
     assert "pass it to the action" not in out.getvalue() + err.getvalue()
     assert "pass it as CHECKLY_API_KEY" in err.getvalue()
+    said = out.getvalue()  # the session's line, "No verdict: …", the error: not its run again
+    assert said.count("Checkly refused the API key") == 3, said
+    assert 'test session "test session' not in said
     code = main(["--env", "A=1"], {}, out=(out := io.StringIO()), err=(err := io.StringIO()))
     assert code == 2
     assert "--trigger test-session" in out.getvalue()
