@@ -108,13 +108,15 @@ def print_report(report: Report, runner: Runner) -> None:
                     f"    {LABEL[session.outcome]:<10} session reported {status}, no run failed"
                 )
             )
-        explain = {id(run) for run in _to_explain(session, report)}
+        explain = {  # not a stand-in run whose reason the session's line just said
+            id(r)
+            for r in _to_explain(session, report)
+            if not (r.stands_for_session and r.reason == session.note)
+        }
         for run in session.runs:
             on_retry = bool(run.passed_on_retry) and run.outcome is Outcome.PASSED
             if not on_retry and id(run) not in explain:
                 continue
-            if run.stands_for_session and run.reason == session.note:
-                continue  # the session's line just said it
             if shown < MAX_FAILING_LINES:
                 runner.say(run_line(run))
                 shown += 1
