@@ -58,6 +58,7 @@ def run(
         signals.install()
     try:
         client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
         start = clock()
         seen_links: set[str] = set()
 
@@ -66,7 +67,7 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        started_runs, warnings = start_trigger(
+        started_runs, warnings, trigger_error = start_trigger(
             config, client, runner, environ=environ, start=start, signals=signals
         )
         triggered = started_runs.sessions if started_runs else ()
@@ -90,23 +91,24 @@ def run(
         sessions, trigger_info, notes, also_failing = finish_trigger(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
+        trigger_info, notes, also_failing = files_matched_nothing(
+            config, runner, trigger_info, notes, also_failing
+        )
         warnings += notes
-        file_notes, file_fails, file_info = files_matched_nothing(config, runner)
-        warnings += file_notes
-        also_failing += file_fails
-        trigger_info = trigger_info or file_info
+        if trigger_error is not None:  # never "passed" on what the trigger could not settle
+            also_failing.append(f"the trigger failed: {trigger_error}")
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
-            deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
+            deadline = details_deadline(start + config.timeout_s, clock(), client)
             sessions, explained = _explain(
                 sessions, client, config, deadline, signals, started=started
             )
             warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
-        no_verdict = _no_verdict(waited, signals)
+        no_verdict = _no_verdict(waited, signals) or (str(trigger_error) if trigger_error else None)
         report = Report(
             sessions=tuple(sessions),
             verdict=verdict,
@@ -116,13 +118,15 @@ def run(
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
-            no_verdict_hint=_no_verdict_hint(waited, signals, github=runner.github),
+            no_verdict_hint=_no_verdict_hint(waited, signals, client, github=runner.github),
         )
         report = redact(report, runner.scrub_everywhere)
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
+        if trigger_error is not None and signals.signum is None:
+            raise trigger_error  # after every report, the sessions given by ID in them
+        return _exit_code(report, problems, waited, signals=signals, runner=runner, client=client)
     finally:
         if own_signals:
             signals.restore()
@@ -135,7 +139,7 @@ def _exit_code(
     *,
     signals: Signals,
     runner: Runner,
-    config: Config,
+    client: ChecklyClient,
 ) -> int:
     """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143."""
     if problems:
@@ -145,7 +149,7 @@ def _exit_code(
     if waited.credentials is not None:
         raise waited.credentials
     if not waited.reached:
-        raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
+        raise ApiUnreachable.at(client.api_url, client.troubles.last)
     if not report.verdict.passed:
         if runner.github:
             runner.error(report.verdict.summary, title="checkly-gate")
@@ -153,6 +157,13 @@ def _exit_code(
             runner.error_on_stderr(report.verdict.summary)
         return EXIT_FAILED
     return EXIT_PASSED
+
+
+def details_deadline(deadline: float, now: float, client: ChecklyClient) -> float:
+    """Failure details get until the deadline, or `DETAILS_BUDGET` after a wait that used it
+    up, never later: the gate exits by `timeout` + the budget + 2 s (SPEC §3)."""
+    latest = deadline + DETAILS_BUDGET - client.timing.deadline_slack
+    return min(max(deadline, now + DETAILS_BUDGET), latest)
 
 
 def waiting_line(count: int, config: Config) -> str:
@@ -204,14 +215,16 @@ def _no_verdict(waited: WaitResult, signals: Signals) -> str | None:
     return None
 
 
-def _no_verdict_hint(waited: WaitResult, signals: Signals, *, github: bool) -> str | None:
+def _no_verdict_hint(
+    waited: WaitResult, signals: Signals, client: ChecklyClient, *, github: bool
+) -> str | None:
     """How to fix what stopped the run, for the reports (the console prints it at exit), in
     the action's words under GitHub, else in command-line words."""
     hint = None
     if signals.signum is None and waited.credentials is not None:
         hint = waited.credentials.hint
     elif signals.signum is None and not waited.reached:
-        hint = ApiUnreachable.hint
+        hint = ApiUnreachable.at(client.api_url, client.troubles.last).hint  # fits the cause
     return in_cli_words(hint, (o.name for o in OPTIONS)) if hint and not github else hint
 
 
