@@ -22,6 +22,7 @@ from gate import __version__
 from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
+from gate.options.evidence_options import EvidenceConfig, read_evidence
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.unknown_names import unknown_problems
@@ -141,6 +142,20 @@ OPTIONS: tuple[Option, ...] = (
         "fail",
         metavar="POLICY",
     ),
+    Option("assets-dir", "Download failing runs' evidence into this folder.", metavar="DIR"),
+    Option(
+        "assets",
+        "Asset types to download: trace, screenshot, video, report, log, pcap, file, or all.",
+        "trace,screenshot,video,report",
+        metavar="TYPES",
+    ),
+    Option("assets-max-mb", "Most megabytes (10^6 bytes) downloaded in all.", "200", metavar="N"),
+    Option(
+        "root-cause",
+        "Checkly's root-cause analyses: off, existing or request (asks for new errors).",
+        "existing",
+        metavar="WHEN",
+    ),
 )
 
 
@@ -168,6 +183,7 @@ class Config:
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
     nothing_matched: tuple[str, ...] = ()  # session files listing no session: SPEC §8's no match
     fail_on_no_matching: bool = True
+    evidence: EvidenceConfig = EvidenceConfig()  # noqa: RUF009 - frozen, shared safely; what evidence to gather (SPEC §10)
 
     def secrets(self) -> list[str]:
         """The non-empty secret values, to mask and to scan output for."""
@@ -271,6 +287,7 @@ def load_config(
         trigger=trigger,
         nothing_matched=tuple(r.nothing_matched),
         fail_on_no_matching=trigger.fail_on_no_matching if trigger else _no_matching_fails(r),
+        evidence=read_evidence(r, cwd or Path.cwd()),
     )
     if r.problems:
         order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}

@@ -78,6 +78,7 @@ class Report:
     no_verdict: str | None = None
     trigger: TriggerInfo | None = None
     no_verdict_hint: str | None = None  # how to fix what stopped the run (a key to make, …)
+    assets_dir: str | None = None  # where the evidence was saved (SPEC §10), as given
 
     @property
     def triggered_test_session(self) -> Session | None:

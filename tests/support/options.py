@@ -63,6 +63,10 @@ SPEC_OPTIONS = [
     "fail-on-no-matching",
     "cancel-on-exit",
     "preexisting-failures",
+    "assets-dir",  # SPEC §10
+    "assets",
+    "assets-max-mb",
+    "root-cause",
 ]
 
 
