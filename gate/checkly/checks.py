@@ -61,7 +61,7 @@ class DeployedCheck:
         )
 
     def selected_by(self, trigger: TriggerConfig) -> bool:
-        if not self.activated and not getattr(trigger, "allow_deactivated", False):
+        if not self.activated and not trigger.allow_deactivated:
             return False
         if trigger.check_ids and self.id not in trigger.check_ids:
             return False

@@ -26,6 +26,7 @@ from gate.options.evidence_options import EvidenceConfig, read_evidence
 from gate.options.report_paths import report_path_problems
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
+from gate.options.unknown_names import unknown_problems
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 from gate.options.workflow_options import WorkflowConfig, read_workflow
 
@@ -52,15 +53,8 @@ class Option:
         return self.name in LIST_OPTIONS
 
 
-LIST_OPTIONS = (
-    "test-session-ids",
-    "check-session-ids",
-    "session-files",
-    "tags",
-    "check-ids",
-    "env",
-    "secret-env",
-)
+LIST_OPTIONS: tuple[str, ...] = ("test-session-ids", "check-session-ids", "session-files", "tags")
+LIST_OPTIONS += ("check-ids", "env", "secret-env")  # their flags may be given several times
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -123,7 +117,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("env", "KEY=VALUE lines for the checks of a triggered test session.", metavar="LINES"),
     Option("secret-env", "The same, as secret variables (masked).", metavar="LINES"),
     Option("test-session-name", "Name of a triggered test session.", metavar="NAME"),
-    Option("retries", "Retries (0-3) per check run of a triggered test session.", metavar="N"),
+    Option("retries", "Retries (0-10) per check run of a triggered test session.", metavar="N"),
+    Option("retry-strategy", "fixed, linear, exponential or single.", "fixed", metavar="STRATEGY"),
+    Option("retry-on", "any, or network (retry network errors only).", "any", metavar="WHEN"),
+    Option(
+        "refresh-cache", "Checkly rebuilds the checks' dependency cache.", "false", metavar="BOOL"
+    ),
+    Option("allow-deactivated", "Deactivated checks match too.", "false", metavar="BOOL"),
     Option("fail-on-no-matching", "A trigger matching no check fails.", "true", metavar="BOOL"),
     Option(
         "cancel-on-exit",
@@ -179,6 +179,8 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    nothing_matched: tuple[str, ...] = ()  # session files listing no session: SPEC §8's no match
+    fail_on_no_matching: bool = True
     evidence: EvidenceConfig = EvidenceConfig()  # noqa: RUF009 - frozen, shared safely; what evidence to gather (SPEC §10)
     workflow: WorkflowConfig = dataclasses.field(default_factory=WorkflowConfig)  # SPEC §11
 
@@ -253,7 +255,8 @@ def load_config(
     namespace, extra = build_parser().parse_known_args(list(argv))
     flags = {o.name: _flag_value(getattr(namespace, o.dest)) for o in OPTIONS}
     r = ValueReader(_pick(flags, environ), cwd or Path.cwd())
-    r.unknown_arguments(extra)
+    for message in unknown_problems(extra, environ, (o.name for o in OPTIONS), r.secret_values):
+        r.problem("", message)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
     outputs = r.outputs()
     for option, why in report_path_problems(outputs, environ, cwd or Path.cwd()):
@@ -283,6 +286,8 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        nothing_matched=tuple(r.nothing_matched),
+        fail_on_no_matching=trigger.fail_on_no_matching if trigger else _no_matching_fails(r),
         evidence=read_evidence(r, cwd or Path.cwd()),
         workflow=read_workflow(r, trigger),
     )
@@ -291,6 +296,11 @@ def load_config(
         problems = sorted(r.problems, key=lambda p: order.get(p[0], len(order)))
         raise InvalidOptions([_scrub(message, r.secret_values) for _, message in problems])
     return config
+
+
+def _no_matching_fails(r: ValueReader) -> bool:
+    """`fail-on-no-matching` without a trigger (read_trigger read and checked it already)."""
+    return r.values.get("fail-on-no-matching", "true").lower() not in ("false", "no", "off", "0")
 
 
 def _flag_value(value: str | list[str] | None) -> str | None:

@@ -15,18 +15,12 @@ from typing import TYPE_CHECKING
 
 from gate.checkly.client import ChecklyClient
 from gate.checkly.waiting import Progress, WaitResult, wait_all
-from gate.core.errors import (
-    EXIT_FAILED,
-    EXIT_PASSED,
-    ApiUnreachable,
-    GateError,
-    Interrupted,
-    NoVerdict,
-)
+from gate.core.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
 from gate.core.model import Session
 from gate.core.signals import Signals
 from gate.core.verdict import decide
-from gate.options.config import Config
+from gate.options.cli_words import in_cli_words
+from gate.options.config import OPTIONS, Config
 from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
@@ -34,7 +28,7 @@ from gate.reports.report import Report, RunInfo
 from gate.run.commit_status_run import CommitStatus
 from gate.run.publish import redact, write_reports
 from gate.run.status_run import dry_run
-from gate.run.trigger_run import finish_trigger, start_trigger
+from gate.run.trigger_run import files_matched_nothing, finish_trigger, start_trigger
 from gate.run.workflow_steps import before_wait
 from gate.runner.workflow import Runner, neutralize
 
@@ -98,6 +92,9 @@ def run(
         sessions, trigger_info, notes, also_failing = finish_trigger(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
+        trigger_info, notes, also_failing = files_matched_nothing(
+            config, runner, trigger_info, notes, also_failing
+        )
         sessions, warnings, also_failing = ready.merge(sessions, warnings + notes, also_failing)
         if trigger_error is not None:  # never "passed" on what the trigger could not settle
             also_failing.append(f"the trigger failed: {trigger_error}")
@@ -122,6 +119,7 @@ def run(
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
+            no_verdict_hint=_no_verdict_hint(waited, signals, client, github=runner.github),
             assets_dir=str(config.evidence.assets_dir) if config.evidence.assets_dir else None,
         )
         report = redact(report, runner.scrub_everywhere)
@@ -133,7 +131,7 @@ def run(
             report, problems, waited, signals=signals, runner=runner, client=client,
             stopped=trigger_error,
         )  # fmt: skip
-    except GateError as exc:
+    except Exception as exc:  # no verdict: the commit status says so (SPEC §11)
         status.error(str(exc))
         raise
     finally:
@@ -156,7 +154,7 @@ def _exit_code(
     signals: Signals,
     runner: Runner,
     client: ChecklyClient,
-    stopped: GateError | None = None,
+    stopped: Exception | None = None,
 ) -> int:
     """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143. `stopped`:
     a trigger error, raised after every report (the sessions given by ID are in them)."""
@@ -171,8 +169,10 @@ def _exit_code(
     if not waited.reached:
         raise ApiUnreachable.at(client.api_url, client.troubles.last)
     if not report.verdict.passed:
-        if runner.github:  # elsewhere the console's last line already says it
+        if runner.github:
             runner.error(report.verdict.summary, title="checkly-gate")
+        else:  # the console's last line already says it on stdout
+            runner.error_on_stderr(report.verdict.summary)
         return EXIT_FAILED
     return EXIT_PASSED
 
@@ -252,6 +252,19 @@ def _no_verdict(waited: WaitResult, signals: Signals) -> str | None:
     if not waited.reached:
         return "Checkly could not be reached"
     return None
+
+
+def _no_verdict_hint(
+    waited: WaitResult, signals: Signals, client: ChecklyClient, *, github: bool
+) -> str | None:
+    """How to fix what stopped the run, for the reports (the console prints it at exit), in
+    the action's words under GitHub, else in command-line words."""
+    hint = None
+    if signals.signum is None and waited.credentials is not None:
+        hint = waited.credentials.hint
+    elif signals.signum is None and not waited.reached:
+        hint = ApiUnreachable.at(client.api_url, client.troubles.last).hint  # fits the cause
+    return in_cli_words(hint, (o.name for o in OPTIONS)) if hint and not github else hint
 
 
 def _explain(

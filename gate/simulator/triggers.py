@@ -17,7 +17,7 @@ What can be set on it (all optional):
   (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout,
   `Fault.trickle()`, `Fault.raw(201, b"{...")`).
 Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`,
-and the deployed checks of `gate.simulator.check_routes` (`checks`, `statuses`).
+and the deployed checks and their statuses (`checks`: `gate.simulator.check_routes`).
 """
 
 from __future__ import annotations
@@ -61,8 +61,7 @@ ROUTES = (
     ("POST", "check-cancel", re.compile(r"/v1/check-sessions/([^/]+)/cancel")),
     ("GET", "list", re.compile(r"/v1/test-sessions")),
     ("GET", "locations", re.compile(r"/v1/locations")),
-    ("GET", "checks", re.compile(r"/v1/checks(?:/([^/]+))?")),  # SPEC §11: check_routes
-    ("GET", "statuses", re.compile(r"/v1/check-statuses")),
+    ("GET", "checks", re.compile(r"/v1/(checks(?:/[^/]+)?|check-statuses)")),  # check_routes
 )
 NO_MATCH = "No matching checks were found."
 Handler = Callable[[list[str], Mapping[str, str], Any], Reply]
@@ -134,7 +133,12 @@ class TriggerRoutes:
             message = f'"runLocation" "{location}" is not a public region or a private location'
             return error_reply(400, message)
         target = request.get("target") or {}
-        checks = select(self.checks, target.get("matchTags", []), target.get("checkId", []))
+        checks = select(
+            self.checks,
+            target.get("matchTags", []),
+            target.get("checkId", []),
+            target.get("allowDeactivated", False),
+        )
         if not checks and self.no_match != "empty":
             return self._no_match()
         if (refused := self._over_limit(1)) is not None:
@@ -264,13 +268,9 @@ class TriggerRoutes:
         return json_reply(200, {"length": len(kept), "entries": kept, "nextId": None})
 
     def _checks(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
-        path = f"/v1/checks/{args[0]}" if args and args[0] is not None else "/v1/checks"
+        path = f"/v1/{args[0]}"  # the deployed checks and their statuses (SPEC §11)
         answer = serve_checks("GET", path, query, self.checks, self.sim.history)
         return answer or error_reply(404, f"Route GET:{path} not found")
-
-    def _statuses(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
-        answer = serve_checks("GET", "/v1/check-statuses", query, self.checks, self.sim.history)
-        return answer or error_reply(404, "Route GET:/v1/check-statuses not found")
 
     def _locations(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
         return json_reply(200, [{"region": r, "name": n} for r, n in PUBLIC_LOCATIONS.items()])
