@@ -277,3 +277,27 @@ class ChecklyClient:
         params = {"to": str(int(before)), "limit": "10", "resultType": "FINAL", "fields": fields}
         path = f"/v2/check-results/{quote(check_id, safe='')}"
         return self.get(path, deadline, params=params, route_limiter=self.history_limiter) or {}
+
+    def call(self, method: str, path: str, deadline: float) -> Answer:
+        """One request of any method, never retried here, even after `abort()` (a stopping
+        run's clean-up); its timeouts are bounded by `deadline`. The body may be any JSON
+        (a list too). Raises `NotSent` / `AnswerLost` as `post` does."""
+        left = max(deadline - self.clock(), 0.05)
+        timeout = (min(self.timing.connect, left), min(self.timing.plain_read, left))
+        try:
+            response = self._session().request(method, self.api_url + path, timeout=timeout)
+        except requests.exceptions.RequestException as exc:
+            raise sent_or_not(exc) from exc
+        try:
+            try:
+                parsed = response.json() if response.content else None
+            except ValueError:
+                parsed = None
+            return Answer(
+                response.status_code,
+                parsed,
+                self._message(response),
+                retry_after_seconds(response.headers.get("Retry-After")),
+            )
+        finally:
+            response.close()

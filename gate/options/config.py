@@ -22,6 +22,7 @@ from gate import __version__
 from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
+from gate.options.private_options import PrivateLocationConfig, read_private_location
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
@@ -134,6 +135,21 @@ OPTIONS: tuple[Option, ...] = (
         "fail",
         metavar="POLICY",
     ),
+    Option(
+        "private-location",
+        "ephemeral: run the test session in a private location made for this run (default off).",
+        metavar="MODE",
+    ),
+    Option(
+        "agent-image",
+        "Checkly agent image for private-location (default checkly/agent:8.7.0).",
+        metavar="IMAGE",
+    ),
+    Option(
+        "agent-timeout",
+        "How long to wait for the agent to connect (default 2m).",
+        metavar="DURATION",
+    ),
 )
 
 
@@ -159,6 +175,7 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    private_location: PrivateLocationConfig | None = None  # an ephemeral one (SPEC §12)
 
     def secrets(self) -> list[str]:
         """The non-empty secret values, to mask and to scan output for."""
@@ -259,6 +276,7 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        private_location=read_private_location(r, trigger),
     )
     if r.problems:
         order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}

@@ -24,6 +24,7 @@ from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
+from gate.run.private_run import Ephemeral, log_warning, open_private
 from gate.run.publish import redact, write_reports
 from gate.run.trigger_run import finish_trigger, start_trigger
 from gate.runner.workflow import Runner, neutralize
@@ -55,6 +56,7 @@ def run(
     signals = signals or Signals()
     if own_signals:
         signals.install()
+    ephemeral: list[Ephemeral] = []  # SPEC §12: closed after the wait, and in `finally`
     try:
         client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
         start = clock()
@@ -65,8 +67,11 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
+        run_config = open_private(
+            config, client, runner, environ=environ, start=start, signals=signals, keep=ephemeral
+        )
         started_runs, warnings = start_trigger(
-            config, client, runner, environ=environ, start=start, signals=signals
+            run_config, client, runner, environ=environ, start=start, signals=signals
         )
         triggered = started_runs.sessions if started_runs else ()
         seen_links.update(s.id for s in triggered if s.link)
@@ -90,6 +95,8 @@ def run(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
         warnings += notes
+        for eph in ephemeral:
+            eph.close()
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
@@ -101,6 +108,7 @@ def run(
             )
             warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
+        warnings += [] if verdict.passed else log_warning(ephemeral, runner)
         no_verdict = _no_verdict(waited, signals)
         report = Report(
             sessions=tuple(sessions),
@@ -118,6 +126,8 @@ def run(
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
         return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
     finally:
+        for eph in ephemeral:
+            eph.close()
         if own_signals:
             signals.restore()
 

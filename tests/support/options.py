@@ -59,6 +59,9 @@ SPEC_OPTIONS = [
     "fail-on-no-matching",
     "cancel-on-exit",
     "preexisting-failures",
+    "private-location",
+    "agent-image",
+    "agent-timeout",
 ]
 
 
