@@ -199,7 +199,8 @@ def _wait_for_agent(  # noqa: PLR0917 - the wait's six collaborators, each named
     assert eph.location is not None and eph.agent is not None
     until = min(client.clock() + timeout_s, deadline)
     said = client.clock()
-    runner.say(f"Waiting up to {format_duration(max(until - client.clock(), 0))} for the agent")
+    left = format_duration(max(round(until - client.clock()), 0))
+    runner.say(f"Waiting up to {left} for the agent to connect")
     status = "running"
     while not signals():
         finished, count = signals.run(
@@ -216,7 +217,7 @@ def _wait_for_agent(  # noqa: PLR0917 - the wait's six collaborators, each named
             break
         if now - said >= 30:
             said = now
-            runner.say(f"Still waiting for the agent ({format_duration(until - now)} left)")
+            runner.say(f"Still waiting for the agent ({format_duration(round(until - now))} left)")
         with contextlib.suppress(Exception):
             client.cancel.wait(min(POLL_S, max(until - now, 0.0)))
     if signals():

@@ -17,7 +17,7 @@ import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from gate.core.errors import InvalidOptions
+from gate.core.errors import InvalidOptions, NoVerdict
 
 if TYPE_CHECKING:
     from docker import DockerClient
@@ -116,19 +116,20 @@ def start(
         "detach": True,
     }
     try:
-        container = client.containers.create(image, **options)
-    except docker.errors.ImageNotFound:
-        repository, _, tag = (
-            image.rpartition(":") if ":" in image.rsplit("/", maxsplit=1)[-1] else (image, "", "")
-        )
-        client.images.pull(repository, tag=tag or "latest")
-        container = client.containers.create(image, **options)
+        try:
+            container = client.containers.create(image, **options)
+        except docker.errors.ImageNotFound:
+            repository, _, tag = image.rpartition(":") if _tagged(image) else (image, "", "")
+            client.images.pull(repository, tag=tag or "latest")
+            container = client.containers.create(image, **options)
+    except docker.errors.DockerException as exc:
+        raise NoVerdict(f"Could not start the Checkly agent ({image}): {_short(exc)}") from exc
     agent = Agent(container, name)
     try:
         container.start()
-    except Exception:
+    except docker.errors.DockerException as exc:
         agent.remove()
-        raise
+        raise NoVerdict(f"Could not start the Checkly agent ({image}): {_short(exc)}") from exc
     return agent
 
 
@@ -164,6 +165,10 @@ def _created(value: object) -> float | None:
         return datetime.fromisoformat(text).timestamp()
     except ValueError:
         return None
+
+
+def _tagged(image: str) -> bool:
+    return ":" in image.rsplit("/", maxsplit=1)[-1]
 
 
 def _short(exc: BaseException) -> str:

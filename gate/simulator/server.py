@@ -25,6 +25,7 @@ from gate.simulator.bodies import (
 from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.check_history import History
 from gate.simulator.play import Play
+from gate.simulator.private_locations import PrivateLocations
 from gate.simulator.scenarios import (
     DEFAULT_ACCOUNT_ID,
     Fault,
@@ -95,6 +96,7 @@ class Simulator:
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self.triggers = TriggerRoutes(self, catalogue)  # trigger mode: gate.simulator.triggers
+        self.private = PrivateLocations(self)  # SPEC §12: gate.simulator.private_locations
         for session in sessions:
             self.add(session)
 
@@ -208,6 +210,8 @@ class Simulator:
             fault = self._fail_all or (play.faults.popleft() if play and play.faults else None)
         if fault is not None and (answered := fault_answer(fault, self._stopping))[0]:
             return answered[1]
+        if (private := self.private.answer(method, path, headers, sent, self._refuse)) is not None:
+            return private
         refused = self._refuse(headers)
         if refused is not None:
             return refused

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 from gate.simulator.bodies import api_error, check_session_body, iso, test_session_body
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
 from gate.simulator.play import Play
+from gate.simulator.private_locations import PrivateLocations
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
 from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
 from gate.simulator.wire import Reply, error_reply, fault_answer, json_reply
@@ -45,6 +46,9 @@ class Simulator(Protocol):
     _plays: dict[str, Play]
 
     def add(self, session: ScriptedSession) -> ScriptedSession: ...
+
+    @property
+    def private(self) -> PrivateLocations: ...
 
 
 _UUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
@@ -121,7 +125,8 @@ class TriggerRoutes:
         except BodyError as exc:
             return error_reply(400, str(exc))
         location = request["runLocation"]
-        if location not in PUBLIC_LOCATIONS and location not in PRIVATE_LOCATIONS:
+        private = location in self.sim.private.slugs()  # the agents run it (SPEC §12)
+        if location not in PUBLIC_LOCATIONS and location not in PRIVATE_LOCATIONS and not private:
             message = f'"runLocation" "{location}" is not a public region or a private location'
             return error_reply(400, message)
         target = request.get("target") or {}
@@ -133,7 +138,9 @@ class TriggerRoutes:
         variables = {v["key"]: str(v["value"]) for v in request.get("environmentVariables", [])}
         strategy = request.get("retryStrategy") or {}
         retries = int(strategy.get("maxRetries", 1 if strategy else 0))
-        results = [r for c in checks for r in c.run(location, variables, retries)]
+        results = (
+            [] if private else [r for c in checks for r in c.run(location, variables, retries)]
+        )
         finals = {r.status for r in results}
         status = "FAILED" if "failed" in finals else "PASSED"
         session = ScriptedSession(
@@ -143,8 +150,11 @@ class TriggerRoutes:
             duration_s=max((c.duration_s for c in checks), default=0.0),
             results=results,
             metadata=request.get("metadata") or {},
+            never_finishes=private,
         )
         self.sim.add(session)
+        if private:
+            self.sim.private.queue(location, session, checks, variables)
         with self._lock:
             self.variables[session.id] = variables
         return json_reply(201, test_session_body(session, self._timeline(session)))
@@ -222,6 +232,7 @@ class TriggerRoutes:
                 self.sim._cond.notify_all()
         with self._lock:
             self.cancelled.append(session_id.lower())
+        self.sim.private.cancelled.add(session_id.lower())  # its agent jobs are dropped
         return Reply(204, b"")
 
     # -- lists ---------------------------------------------------------------------------------
