@@ -92,7 +92,8 @@ def delete(client: ChecklyClient, location_id: str, deadline: float) -> str | No
 
 def stale(client: ChecklyClient, deadline: float, now: float | None = None) -> list[Location]:
     """The gate's own locations (slug `checkly-gate-<token>`, name `checkly-gate …`) created
-    more than 6 hours ago: what a killed run left. Nothing else is ever listed here."""
+    more than 6 hours ago with no agent connected: what a killed run left. Nothing else is
+    ever listed here."""
     try:
         answer = client.call("GET", ROUTE, deadline)
     except (NotSent, AnswerLost):
@@ -103,8 +104,9 @@ def stale(client: ChecklyClient, deadline: float, now: float | None = None) -> l
     for entry in listed:
         if not isinstance(entry, Mapping) or not is_own(entry):
             continue
-        created = _epoch(entry.get("created_at"))
-        if created is not None and created < cutoff:
+        created = _created_by(entry.get("created_at"))
+        agents = entry.get("agentCount")
+        if created is not None and created < cutoff and not agents:
             found.append(Location(str(entry["id"]), str(entry["slugName"]), str(entry["name"])))
     return found
 
@@ -122,10 +124,16 @@ def is_own(entry: Mapping[str, Any]) -> bool:
     )
 
 
-def _epoch(value: object) -> float | None:
+def _created_by(value: object) -> float | None:
+    """The latest moment a location can have been created, from its `created_at`: the time
+    itself, or for a bare date (the API types it as one) the end of that day, so a location is
+    never taken for older than it is."""
     if not isinstance(value, str) or not value:
         return None
     try:
+        if len(value) == 10:  # YYYY-MM-DD
+            day = datetime.fromisoformat(value).replace(tzinfo=UTC)
+            return day.timestamp() + 86400.0
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None

@@ -28,10 +28,10 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from gate.simulator.agent_jobs import check_url, result_of, wire_job
-from gate.simulator.bodies import iso
 from gate.simulator.catalogue import PUBLIC_LOCATIONS, DeployedCheck
 from gate.simulator.play import Play
 from gate.simulator.scenarios import ScriptedSession
@@ -222,7 +222,7 @@ class PrivateLocations:
                 "id": str(uuid.uuid4()),
                 "rawKey": raw,
                 "maskedKey": "..." + raw[-4:],
-                "created_at": iso(time.time()),
+                "created_at": _day(time.time()),
             }
             location["keys"].append(key)
             self._keys[raw] = location["id"]
@@ -230,12 +230,12 @@ class PrivateLocations:
 
     def _body(self, location: Mapping[str, Any], *, full: bool) -> dict[str, Any]:
         body = {k: location[k] for k in ("id", "name", "slugName", "icon")}
-        body |= {"created_at": iso(location["created"]), "proxyUrl": None}
+        body |= {"created_at": _day(location["created"]), "proxyUrl": None}
         if full:
             seen = self._seen.get(location["id"], {})
             body["agentCount"] = self._count(location["id"])
             body["lastSeen"] = (
-                iso(time.time() - (time.monotonic() - max(seen.values()))) if seen else None
+                _day(time.time() - (time.monotonic() - max(seen.values()))) if seen else None
             )
         return body
 
@@ -285,3 +285,8 @@ class PrivateLocations:
             failed = any(r.status == "failed" for r in play.session.results)
             play.session.status = "FAILED" if failed else "PASSED"
         self.sim.finish(session_id)
+
+
+def _day(epoch: float) -> str:
+    """A date as the API types these fields (`format: date`): `2026-12-07`."""
+    return datetime.fromtimestamp(epoch, UTC).date().isoformat()

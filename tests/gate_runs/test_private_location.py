@@ -24,6 +24,7 @@ from tests.support.fake_docker import FakeDocker
 from tests.support.gate_process import Gate, wait_until
 from tests.support.gate_run import GateRun, run_gate
 from tests.support.private_app import PREVIEW_CHECK, SLOW_CHECK, App, running_app
+from tests.support.trigger_driver import call
 
 
 @pytest.fixture
@@ -202,3 +203,31 @@ def test_sigterm_cleans_up_within_5_s(
 
 def _triggered(sim: Simulator) -> bool:
     return any(r.path == "/v1/test-sessions/trigger" for r in sim.requests)
+
+
+def test_a_later_run_removes_only_the_gates_own_leftovers_older_than_6_hours(
+    simulator: SimulatorFactory, docker: FakeDocker, app: App, tmp_path: Path
+) -> None:
+    sim = simulator(catalogue=[PREVIEW_CHECK])
+    hours = 3600.0  # the API dates a location's creation (no time): 31 h old is surely > 6 h
+    left = {
+        "old": ("checkly-gate-aaaaaaaa", "checkly-gate octo-org/shop #1.1 · aaaaaaaa", 31 * hours),
+        "fresh": ("checkly-gate-bbbbbbbb", "checkly-gate octo-org/shop #2.1 · bbbbbbbb", 5 * hours),
+        "foreign": ("office-dc", "Office data centre", 30 * hours),
+        "lookalike": ("checkly-gate-cccccccc", "Someone's location", 30 * hours),
+    }
+    ids = {}
+    for what, (slug, name, age) in left.items():
+        created = call(sim, "POST", "/v1/private-locations", {"name": name, "slugName": slug})
+        ids[what] = created.json()["id"]
+        sim.private.locations[ids[what]]["created"] -= age
+    old = docker.add_stale(labels={LABEL: "aaaaaaaa"}, age_s=7 * hours, name="old-agent")
+    fresh = docker.add_stale(labels={LABEL: "bbbbbbbb"}, age_s=5 * hours, name="fresh-agent")
+    other = docker.add_stale(labels={"app": "db"}, age_s=30 * hours, name="their-database")
+    run = gate(sim, tmp_path, docker, app)
+    assert run.code == 0, run.stdout
+    assert set(sim.private.locations) == {ids["fresh"], ids["foreign"], ids["lookalike"]}
+    assert set(docker.containers) == {fresh, other}
+    assert old not in docker.containers
+    assert "Removed the private location checkly-gate-aaaaaaaa a stopped run left" in run.stdout
+    assert "Removed the agent container old-agent a stopped run left" in run.stdout

@@ -33,9 +33,6 @@ NOT_SERVED_YET: dict[str, int] = {
     "/v1/root-cause-analyses/{id}": 21,
     "/v1/checks": 22,
     "/v1/checks/{id}": 22,
-    "/v1/private-locations": 24,
-    "/v1/private-locations/{id}": 24,
-    "/v1/private-locations/{id}/keys": 24,
 }
 
 URN = "urn:checkly-openapi-subset"
