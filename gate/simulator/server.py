@@ -25,7 +25,7 @@ from gate.simulator.bodies import (
 from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.check_history import History
 from gate.simulator.play import Play
-from gate.simulator.private_locations import PrivateLocations
+from gate.simulator.private_routes import PrivateLocations
 from gate.simulator.scenarios import (
     DEFAULT_ACCOUNT_ID,
     Fault,
@@ -96,7 +96,7 @@ class Simulator:
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
         self.triggers = TriggerRoutes(self, catalogue)  # trigger mode: gate.simulator.triggers
-        self.private = PrivateLocations(self)  # SPEC §12: gate.simulator.private_locations
+        self.private = PrivateLocations(self)  # SPEC §12: gate.simulator.private_routes
         for session in sessions:
             self.add(session)
 

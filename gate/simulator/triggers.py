@@ -31,7 +31,7 @@ from typing import Any, Protocol
 from gate.simulator.bodies import api_error, check_session_body, iso, test_session_body
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
 from gate.simulator.play import Play
-from gate.simulator.private_locations import PrivateLocations
+from gate.simulator.private_routes import PrivateLocations
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
 from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
 from gate.simulator.wire import Reply, error_reply, fault_answer, json_reply

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from gate.options.config import OPTIONS
+from gate.options.private_options import DEFAULT_AGENT_IMAGE
 from gate.options.trigger_options import DEFAULT_LOCATION
 from tests.support.docs import section
 from tests.support.paths import ROOT
@@ -42,7 +43,12 @@ SPEC_OUTPUTS = (
 TRIGGER_OUTPUTS = ("test-session-id", "test-session-url")
 # Defaults that live in the code, not in action.yml (SPEC §2: the runner passes every declared
 # default): the tables name them, action.yml leaves them out.
-CODE_DEFAULTS = {"location": DEFAULT_LOCATION}
+CODE_DEFAULTS = {
+    "location": DEFAULT_LOCATION,
+    "private-location": "off",
+    "agent-image": DEFAULT_AGENT_IMAGE,
+    "agent-timeout": "2m",
+}
 ENV_NAME = re.compile(r"\b(?:CHECKLY|GITHUB)_[A-Z_]+\b")
 
 
