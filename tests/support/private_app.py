@@ -3,6 +3,7 @@ break (the build a CI job started), and the deployed check written against it.""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,10 +38,11 @@ class App:
                     app.release.wait(60)
                 code = 503 if app.broken or self.path not in ("/health", "/slow") else 200
                 body = b"down" if code != 200 else b"ok"
-                self.send_response(code)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+                with contextlib.suppress(OSError):  # the agent gave up, or was removed
+                    self.send_response(code)
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
