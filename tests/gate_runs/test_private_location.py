@@ -231,3 +231,22 @@ def test_a_later_run_removes_only_the_gates_own_leftovers_older_than_6_hours(
     assert old not in docker.containers
     assert "Removed the private location checkly-gate-aaaaaaaa a stopped run left" in run.stdout
     assert "Removed the agent container old-agent a stopped run left" in run.stdout
+
+
+def test_sigterm_while_waiting_for_the_agent_triggers_nothing_and_cleans_up(
+    simulator: SimulatorFactory, docker: FakeDocker, app: App, start_gate: Any
+) -> None:
+    sim = simulator(catalogue=[PREVIEW_CHECK])
+    proc: Gate = start_gate(
+        sim, [], private_location="ephemeral", agent_image="silent-agent", tags="preview",
+        env=f"ENVIRONMENT_URL={app.url}", timeout="2m", extra_env={"DOCKER_HOST": docker.host},
+    )  # fmt: skip
+    wait_until(lambda: bool(docker.containers), "the agent container", 30)
+    time.sleep(0.3)
+    sent = time.monotonic()
+    proc.proc.send_signal(signal.SIGTERM)
+    code = proc.finish(10)
+    assert code == 143, proc.stdout + proc.stderr
+    assert time.monotonic() - sent < 5
+    assert not _triggered(sim)
+    assert_nothing_left(sim, docker)
