@@ -80,13 +80,17 @@ def agent_count(client: ChecklyClient, location: Location, deadline: float) -> i
 
 def delete(client: ChecklyClient, location_id: str, deadline: float) -> str | None:
     """`DELETE /v1/private-locations/{id}`: None when it is gone (204, or 404: already gone),
-    else why not, in words."""
-    try:
-        answer = client.call("DELETE", f"{ROUTE}/{location_id}", deadline)
-    except (NotSent, AnswerLost) as exc:
-        return str(exc)
-    if answer.status in (204, 404) or 200 <= answer.status < 300:
-        return None
+    else why not, in words. A 409 (runs still in it) is asked once more a second later."""
+    for attempt in (1, 2):
+        try:
+            answer = client.call("DELETE", f"{ROUTE}/{location_id}", deadline)
+        except (NotSent, AnswerLost) as exc:
+            return str(exc)
+        if answer.status == 404 or 200 <= answer.status < 300:
+            return None
+        if answer.status != 409 or attempt == 2 or deadline - client.clock() < 1.5:
+            break
+        time.sleep(1.0)  # 409: a run just cancelled may still hold it for a moment
     return f"HTTP {answer.status}: {answer.message}"
 
 
