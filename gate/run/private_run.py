@@ -124,8 +124,11 @@ class Ephemeral:
                 ),
                 "warning",
             )
-        if not problems and (agent or location):
-            self.runner.say(f"Removed the private location {self.slug} and its agent")
+        removed = [
+            what for what, it in (("the agent", agent), ("the private location", location)) if it
+        ]
+        if removed and not problems:
+            self.runner.say(f"Removed {' and '.join(removed)} ({self.slug})")
 
 
 def open_location(

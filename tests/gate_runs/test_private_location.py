@@ -94,7 +94,7 @@ def test_the_check_runs_on_the_agent_against_the_app(
     )
     assert json.loads(create.request_body)["name"] == f"checkly-gate octo-org/shop #7.2 · {token}"
     assert_nothing_left(sim, docker)
-    assert f"Removed the private location {SLUG_PREFIX}{token}" in run.stdout
+    assert f"Removed the agent and the private location ({SLUG_PREFIX}{token})" in run.stdout
 
 
 def test_a_broken_app_fails_the_gate_with_the_agents_log(
