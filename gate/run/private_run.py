@@ -81,9 +81,16 @@ class Ephemeral:
         return self.location.slug if self.location else f"{api.SLUG_PREFIX}{self.token}"
 
     def logs(self) -> list[str]:
-        """The agent's last log lines, scrubbed and safe to print."""
-        if self.agent is not None and not self.closed:
-            self.log_tail = self.agent.log_tail(LOG_LINES)
+        """The agent's last log lines, scrubbed and safe to print (read for at most 1 s: a
+        stopping gate does not wait on a slow engine)."""
+        agent = self.agent
+        if agent is not None and not self.closed:
+            read: list[list[str]] = []
+            reader = threading.Thread(target=lambda: read.append(agent.log_tail(LOG_LINES)))
+            reader.daemon = True
+            reader.start()
+            reader.join(1.0)
+            self.log_tail = read[0] if read else self.log_tail
         return [neutralize(self.runner.scrub_everywhere(line)) for line in self.log_tail]
 
     def close(self) -> None:
