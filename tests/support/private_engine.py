@@ -72,20 +72,19 @@ def podman(*args: str, check: bool = True, timeout: float = 600) -> str:
 
 
 def ensure() -> None:
-    """Install podman and runc from Debian's packages where missing (root), then check."""
+    """Install podman, runc and Debian's python3 (the agent image's interpreter) from Debian's
+    packages where missing (root), then check that podman works."""
     if os.geteuid() != 0:
         raise EngineUnavailable(
             "it runs containers as root (as the runner's Docker does); not root"
         )
-    if not PYTHON.exists():
-        raise EngineUnavailable(f"the agent image is made of {PYTHON}, which is not here")
-    if shutil.which("podman") is None or shutil.which("runc") is None:
+    if shutil.which("podman") is None or shutil.which("runc") is None or not PYTHON.exists():
         if shutil.which("apt-get") is None:
-            raise EngineUnavailable("podman and runc are not installed and there is no apt-get")
+            raise EngineUnavailable(f"podman, runc or {PYTHON} missing, and there is no apt-get")
         base = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         for command in (
             [*APT, "update", "-q"],
-            [*APT, "install", "-y", "-q", "--no-install-recommends", "podman", "runc"],
+            [*APT, "install", "-y", "-q", "--no-install-recommends", "podman", "runc", "python3"],
         ):
             done = subprocess.run(command, env=base, capture_output=True, text=True, check=False)
             if done.returncode != 0:
