@@ -17,8 +17,17 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from gate.checkly.client import Answer, ChecklyClient
-from gate.checkly.transport import AnswerLost, NotSent, backoff
+import requests
+
+from gate.checkly.client import CUT_AFTER, CUT_OFF, ChecklyClient
+from gate.checkly.transport import (
+    Answer,
+    AnswerLost,
+    NotSent,
+    backoff,
+    retry_after_seconds,
+    sent_or_not,
+)
 from gate.core.errors import CredentialsRejected, NoVerdict, PlanLimit
 
 ROUTE = "/v1/private-locations"
@@ -70,7 +79,7 @@ def create_key(client: ChecklyClient, location: Location, deadline: float) -> st
 
 def agent_count(client: ChecklyClient, location: Location, deadline: float) -> int:
     """How many agents the location reports now (`agentCount`; 0 when unknown)."""
-    answer = client.call("GET", f"{ROUTE}/{location.id}", deadline)
+    answer = call(client, "GET", f"{ROUTE}/{location.id}", deadline)
     if answer.status in (401, 403):
         raise CredentialsRejected(answer.status, answer.message, client.account_id)
     body = answer.body if answer.status == 200 and isinstance(answer.body, Mapping) else {}
@@ -83,7 +92,7 @@ def delete(client: ChecklyClient, location_id: str, deadline: float) -> str | No
     else why not, in words. A 409 (runs still in it) is asked once more a second later."""
     for attempt in (1, 2):
         try:
-            answer = client.call("DELETE", f"{ROUTE}/{location_id}", deadline)
+            answer = call(client, "DELETE", f"{ROUTE}/{location_id}", deadline)
         except (NotSent, AnswerLost) as exc:
             return str(exc)
         if answer.status == 404 or 200 <= answer.status < 300:
@@ -99,7 +108,7 @@ def stale(client: ChecklyClient, deadline: float, now: float | None = None) -> l
     more than 6 hours ago with no agent connected: what a killed run left. Nothing else is
     ever listed here."""
     try:
-        answer = client.call("GET", ROUTE, deadline)
+        answer = call(client, "GET", ROUTE, deadline)
     except (NotSent, AnswerLost):
         return []
     listed = answer.body if answer.status == 200 and isinstance(answer.body, list) else []
@@ -177,3 +186,31 @@ def _refused(client: ChecklyClient, answer: Answer, what: str) -> None:
             f"(HTTP 402): {message}"
         )
     raise NoVerdict(f"Checkly refused to {what} (HTTP {status}): {message}")
+
+
+def call(client: ChecklyClient, method: str, path: str, deadline: float) -> Answer:
+    """One GET or DELETE sent as `ChecklyClient.post` sends a POST: never retried, bounded by
+    `deadline` however the answer arrives, even after `abort()` (a stopping run's clean-up);
+    the body may be any JSON, a list too. Raises `NotSent` / `AnswerLost` as `post` does.
+    (Here rather than in the client, which is at the module size cap.)"""
+    left = max(deadline - client.clock(), 0.05)
+    timeout = (min(client.timing.connect, left), min(client.timing.plain_read, left))
+    with client._bounded(min(left, sum(timeout)) + CUT_AFTER) as fired:
+        try:
+            response = client._session().request(
+                method, client.api_url + path, timeout=timeout, allow_redirects=False
+            )
+            content = response.content  # read whole within the bound
+        except requests.exceptions.RequestException as exc:
+            if fired[0]:
+                raise AnswerLost(CUT_OFF) from exc
+            raise sent_or_not(exc) from exc
+    response.close()
+    if fired[0]:
+        raise AnswerLost(CUT_OFF)
+    try:
+        parsed = response.json() if content else None
+    except ValueError:
+        parsed = None
+    retry = retry_after_seconds(response.headers.get("Retry-After"))
+    return Answer(response.status_code, parsed, client._message(response), retry)

@@ -70,6 +70,7 @@ class TriggerConfig:
     retries: int | None = None  # None: the request says nothing
     fail_on_no_matching: bool = True
     cancel_on_exit: bool = True
+    token: str | None = None  # the run's token when chosen first (SPEC §12: the location's)
 
     @property
     def everything(self) -> bool:

@@ -24,9 +24,10 @@ from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
-from gate.run.private_run import Ephemeral, log_warning, open_private
+from gate.run.ephemeral import Ephemeral, close_all, log_warning
+from gate.run.private_run import start_private_trigger
 from gate.run.publish import redact, write_reports
-from gate.run.trigger_run import finish_trigger, start_trigger
+from gate.run.trigger_run import finish_trigger
 from gate.runner.workflow import Runner, neutralize
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -35,7 +36,7 @@ if TYPE_CHECKING:  # reports are imported when needed, so the first request goes
 DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
 
 
-def run(
+def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap (§12's clean-up)
     config: Config,
     templates: Templates | None,
     runner: Runner,
@@ -59,6 +60,7 @@ def run(
     ephemeral: list[Ephemeral] = []  # SPEC §12: closed after the wait, and in `finally`
     try:
         client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
         start = clock()
         seen_links: set[str] = set()
 
@@ -67,11 +69,8 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        run_config = open_private(
+        started_runs, warnings, trigger_error = start_private_trigger(
             config, client, runner, environ=environ, start=start, signals=signals, keep=ephemeral
-        )
-        started_runs, warnings = start_trigger(
-            run_config, client, runner, environ=environ, start=start, signals=signals
         )
         triggered = started_runs.sessions if started_runs else ()
         seen_links.update(s.id for s in triggered if s.link)
@@ -94,28 +93,27 @@ def run(
         sessions, trigger_info, notes, also_failing = finish_trigger(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
-        warnings += notes
-        for eph in ephemeral:
-            eph.close()
+        warnings += [*notes, *close_all(ephemeral)]  # cancelled first, then removed (§12)
+        if trigger_error is not None:  # never "passed" on what the trigger could not settle
+            also_failing.append(f"the trigger failed: {trigger_error}")
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
-            deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
+            deadline = details_deadline(start + config.timeout_s, clock(), client)
             sessions, explained = _explain(
                 sessions, client, config, deadline, signals, started=started
             )
             warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
-        warnings += [] if verdict.passed else log_warning(ephemeral, runner)
-        no_verdict = _no_verdict(waited, signals)
+        no_verdict = _no_verdict(waited, signals) or (str(trigger_error) if trigger_error else None)
         report = Report(
             sessions=tuple(sessions),
             verdict=verdict,
             run=RunInfo.from_environ(environ, started, datetime.now(UTC)),
             comment_key=config.comment_key,
-            warnings=tuple(warnings),
+            warnings=(*warnings, *log_warning(ephemeral, runner, failed=not verdict.passed)),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
@@ -124,10 +122,11 @@ def run(
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
+        if trigger_error is not None and signals.signum is None:
+            raise trigger_error  # after every report, the sessions given by ID in them
+        return _exit_code(report, problems, waited, signals=signals, runner=runner, client=client)
     finally:
-        for eph in ephemeral:
-            eph.close()
+        close_all(ephemeral)
         if own_signals:
             signals.restore()
 
@@ -139,7 +138,7 @@ def _exit_code(
     *,
     signals: Signals,
     runner: Runner,
-    config: Config,
+    client: ChecklyClient,
 ) -> int:
     """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143."""
     if problems:
@@ -149,12 +148,19 @@ def _exit_code(
     if waited.credentials is not None:
         raise waited.credentials
     if not waited.reached:
-        raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
+        raise ApiUnreachable.at(client.api_url, client.troubles.last)
     if not report.verdict.passed:
         if runner.github:  # elsewhere the console's last line already says it
             runner.error(report.verdict.summary, title="checkly-gate")
         return EXIT_FAILED
     return EXIT_PASSED
+
+
+def details_deadline(deadline: float, now: float, client: ChecklyClient) -> float:
+    """Failure details get until the deadline, or `DETAILS_BUDGET` after a wait that used it
+    up, never later: the gate exits by `timeout` + the budget + 2 s (SPEC §3)."""
+    latest = deadline + DETAILS_BUDGET - client.timing.deadline_slack
+    return min(max(deadline, now + DETAILS_BUDGET), latest)
 
 
 def waiting_line(count: int, config: Config) -> str:

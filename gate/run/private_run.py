@@ -1,40 +1,39 @@
-"""An ephemeral private location for one run (SPEC §12): before the trigger, the location, its
-key and the Checkly agent on the runner; after the wait (and on every way out), both removed.
+"""An ephemeral private location for one run (SPEC §12), before the trigger: the location, its
+key and the Checkly agent on the runner, waited for; then the trigger runs in it.
 
-`open_location` returns an `Ephemeral` as soon as there is anything to clean up, so the
-pipeline's `finally` can always call `close()`; `close()` is idempotent and bounded (a forced
-container remove and one DELETE, side by side, within ~3 s), so an interrupted gate still exits
-within SPEC §8's 5 s. The agent's key is masked the moment it exists. A later run removes what
-a killed one left: only the gate's own locations and containers, only when older than 6 hours.
+`open_location` hands the pipeline an `Ephemeral` (gate.run.ephemeral) before anything is
+created, so the pipeline's `finally` always closes what exists. The agent's key is masked the
+moment it exists. A location or agent that fails is handed back like a trigger error (exit 3
+after the reports, the sessions given by ID in them); no Docker engine is an invalid option.
+A later run removes what a killed one left: only the gate's own locations and containers, only
+when older than 6 hours.
 """
-
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import secrets
-import threading
 import time
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from gate.checkly import private_locations as api
 from gate.checkly.client import ChecklyClient
-from gate.core.errors import NoVerdict
+from gate.core.errors import GateError, NoVerdict
+from gate.core.run_token import new_token
 from gate.core.signals import Signals
 from gate.options.config import Config
 from gate.options.durations import format_duration
 from gate.options.values import DEFAULT_API_URL
-from gate.runner.workflow import Runner, neutralize
+from gate.run.ephemeral import CLOSE_BUDGET_S, Ephemeral
+from gate.run.trigger_run import start_trigger
+from gate.runner.workflow import Runner
 
 if TYPE_CHECKING:
     from docker import DockerClient
 
-    from gate.runner.agent_container import Agent
+    from gate.checkly.trigger import Started
 
-CLOSE_BUDGET_S = 3.0  # container remove and DELETE, side by side
 POLL_S = 1.0  # how often the location's agentCount is read while waiting
-LOG_LINES = 20
 
 
 class AgentNotConnected(NoVerdict):
@@ -47,11 +46,6 @@ class AgentNotConnected(NoVerdict):
     )
 
 
-def run_token() -> str:
-    """The run's token: 8 random hex characters, in the location's name, slug and label."""
-    return secrets.token_hex(4)
-
-
 def location_name(environ: Mapping[str, str], token: str) -> str:
     """`checkly-gate <repository> #<run>.<attempt> · <token>` (elsewhere: the UTC time)."""
     repository = environ.get("GITHUB_REPOSITORY", "").strip()
@@ -60,82 +54,6 @@ def location_name(environ: Mapping[str, str], token: str) -> str:
         attempt = environ.get("GITHUB_RUN_ATTEMPT", "").strip() or "1"
         return f"checkly-gate {repository} #{run}.{attempt} · {token}"
     return f"checkly-gate {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC · {token}"
-
-
-@dataclasses.dataclass
-class Ephemeral:
-    """The run's location and agent, as far as they exist; `close()` removes both."""
-
-    client: ChecklyClient
-    runner: Runner
-    token: str
-    location: api.Location | None = None
-    agent: Agent | None = None
-    log_tail: list[str] = dataclasses.field(default_factory=list)
-    closing: bool = False
-    closed: bool = False
-    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
-
-    @property
-    def slug(self) -> str:
-        return self.location.slug if self.location else f"{api.SLUG_PREFIX}{self.token}"
-
-    def logs(self) -> list[str]:
-        """The agent's last log lines, scrubbed and safe to print (read for at most 1 s: a
-        stopping gate does not wait on a slow engine)."""
-        agent = self.agent
-        if agent is not None and not self.closed:
-            read: list[list[str]] = []
-            reader = threading.Thread(target=lambda: read.append(agent.log_tail(LOG_LINES)))
-            reader.daemon = True
-            reader.start()
-            reader.join(1.0)
-            self.log_tail = read[0] if read else self.log_tail
-        return [neutralize(self.runner.scrub_everywhere(line)) for line in self.log_tail]
-
-    def close(self) -> None:
-        """Remove the container and delete the location, side by side, within the budget."""
-        with self.lock:
-            if self.closed:
-                return
-            self.closing = True
-            self.logs()  # read before the container goes
-            self.closed = True
-        agent, location = self.agent, self.location
-        problems: list[str] = []
-
-        def remove() -> None:
-            if agent is not None and (why := agent.remove()) is not None:
-                problems.append(f"the agent container {agent.name}: {why}")
-
-        def delete() -> None:
-            deadline = self.client.clock() + CLOSE_BUDGET_S - 0.2
-            if location is not None and (why := api.delete(self.client, location.id, deadline)):
-                problems.append(f"the private location {location.slug}: {why}")
-
-        workers = [threading.Thread(target=w, daemon=True) for w in (remove, delete)]
-        for worker in workers:
-            worker.start()
-        end = time.monotonic() + CLOSE_BUDGET_S
-        for worker in workers:
-            worker.join(max(end - time.monotonic(), 0.0))
-        if any(w.is_alive() for w in workers):
-            problems.append("clean-up did not finish in time")
-        for problem in problems:
-            self.runner.notice(
-                neutralize(
-                    self.runner.scrub(
-                        f"Could not remove {problem}; a later run with "
-                        f"private-location: ephemeral removes it after 6 hours"
-                    )
-                ),
-                "warning",
-            )
-        removed = [
-            what for what, it in (("the agent", agent), ("the private location", location)) if it
-        ]
-        if removed and not problems:
-            self.runner.say(f"Removed {' and '.join(removed)} ({self.slug})")
 
 
 def open_location(
@@ -159,7 +77,7 @@ def open_location(
     from gate.runner import agent_container as docker  # noqa: PLC0415 - only with this option
 
     engine = docker.connect(environ)  # no engine: exit 2 before anything is created
-    eph = Ephemeral(client, runner, run_token())
+    eph = Ephemeral(client, runner, new_token())
     keep(eph)
     _sweep(client, engine, runner, min(deadline, client.clock() + 5.0))
     name = location_name(environ, eph.token)
@@ -268,35 +186,47 @@ def open_private(
     start: float,
     signals: Signals,
     keep: list[Ephemeral],
-) -> Config:
-    """The config to trigger with: the test session's location is the run's own private
-    location once its agent is connected; no trigger at all when a signal came first."""
+) -> tuple[Config, NoVerdict | None]:
+    """The config to trigger with: the test session runs in the run's own private location
+    (and its name ends with the location's token) once the agent is connected; no trigger at
+    all when a signal came first, or when the location or its agent failed (the error is
+    handed back, like a trigger's, so the sessions given by ID are still awaited and
+    reported). No Docker engine is an invalid option: raised at once."""
     if config.private_location is None or config.trigger is None:
-        return config
-    eph = open_location(
-        config,
-        client,
-        runner,
-        environ=environ,
-        deadline=start + config.timeout_s,
-        signals=signals,
-        keep=keep.append,
-    )
+        return config, None
+    try:
+        eph = open_location(
+            config,
+            client,
+            runner,
+            environ=environ,
+            deadline=start + config.timeout_s,
+            signals=signals,
+            keep=keep.append,
+        )
+    except NoVerdict as exc:  # like a trigger error: the sessions given by ID still count
+        return dataclasses.replace(config, trigger=None), exc
     if eph is None:
-        return dataclasses.replace(config, trigger=None)
-    return dataclasses.replace(
-        config, trigger=dataclasses.replace(config.trigger, location=eph.slug)
+        return dataclasses.replace(config, trigger=None), None
+    chosen = dataclasses.replace(config.trigger, location=eph.slug, token=eph.token)
+    return dataclasses.replace(config, trigger=chosen), None
+
+
+def start_private_trigger(
+    config: Config,
+    client: ChecklyClient,
+    runner: Runner,
+    *,
+    environ: Mapping[str, str],
+    start: float,
+    signals: Signals,
+    keep: list[Ephemeral],
+) -> tuple[Started | None, list[str], GateError | None]:
+    """`start_trigger`, in the run's private location first when the options ask for one."""
+    run_config, private_error = open_private(
+        config, client, runner, environ=environ, start=start, signals=signals, keep=keep
     )
-
-
-def log_warning(ephemeral: list[Ephemeral], runner: Runner) -> list[str]:
-    """The agent's log tail as one report warning and on the console (for a failed gate)."""
-    found = []
-    for eph in ephemeral:
-        lines = eph.logs()
-        if lines:
-            runner.say(f"The Checkly agent's last log lines ({eph.slug}):")
-            for line in lines:
-                runner.say(f"  {line}")
-            found.append(f"The Checkly agent's last log lines ({eph.slug}): " + " | ".join(lines))
-    return found
+    started, notes, error = start_trigger(
+        run_config, client, runner, environ=environ, start=start, signals=signals
+    )
+    return started, notes, error or private_error

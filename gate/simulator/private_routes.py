@@ -125,7 +125,8 @@ class PrivateLocations:
         sent: bytes,
         refuse: Callable[[Mapping[str, str]], Reply | None],
     ) -> Reply | None:
-        """The answer when the route is one of these (None: not one of them)."""
+        """The answer to one of these routes (the agents' without, the API's after `refuse`);
+        for any other route `refuse`'s answer: None when the request may go on."""
         route = next(
             (
                 (name, list(m.groups()))
@@ -135,7 +136,7 @@ class PrivateLocations:
             None,
         )
         if route is None:
-            return None
+            return refuse(headers)
         name, args = route
         if name not in AGENT_ROUTES and (refused := refuse(headers)) is not None:
             return refused

@@ -189,6 +189,9 @@ class Simulator:
         with self._cond:
             self._recorded.append(request)
 
+    def _stopping_now(self) -> bool:
+        return self._stopping.is_set()
+
     def _track(self, conn: socket.socket, *, add: bool) -> None:
         with self._cond:
             (self._connections.add if add else self._connections.discard)(conn)
@@ -210,11 +213,8 @@ class Simulator:
             fault = self._fail_all or (play.faults.popleft() if play and play.faults else None)
         if fault is not None and (answered := fault_answer(fault, self._stopping))[0]:
             return answered[1]
-        if (private := self.private.answer(method, path, headers, sent, self._refuse)) is not None:
-            return private
-        refused = self._refuse(headers)
-        if refused is not None:
-            return refused
+        if (answer := self.private.answer(method, path, headers, sent, self._refuse)) is not None:
+            return answer  # a private-location route (SPEC §12), or `_refuse`'s refusal
         if (mine := self.triggers.route(method, path)) is not None:
             return self.triggers.serve(mine, query, sent)
         if method != "GET" or route is None:

@@ -88,7 +88,9 @@ def test_the_check_runs_on_the_agent_against_the_app(
     assert masked in run.stdout  # the key is a secret: masked first, never printed
     assert env["API_KEY"] not in run.stdout.replace(masked, "") + run.summary
     trigger = next(r for r in sim.requests if r.path == "/v1/test-sessions/trigger")
-    assert json.loads(trigger.request_body)["runLocation"] == f"{SLUG_PREFIX}{token}"
+    sent = json.loads(trigger.request_body)
+    assert sent["runLocation"] == f"{SLUG_PREFIX}{token}"
+    assert sent["name"].endswith(f" · {token}")  # one run token: the session's and the location's
     create = next(
         r for r in sim.requests if r.method == "POST" and r.path == "/v1/private-locations"
     )
