@@ -8,6 +8,7 @@ after the reports, the sessions given by ID in them); no Docker engine is an inv
 A later run removes what a killed one left: only the gate's own locations and containers, only
 when older than 6 hours.
 """
+
 from __future__ import annotations
 
 import contextlib
