@@ -39,7 +39,7 @@ def engine_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         private_engine.ensure()
         private_engine.build_agent_image()
-        service = private_engine.Service(tmp_path_factory.mktemp("engine") / "podman.sock").start()
+        service = private_engine.service(tmp_path_factory.mktemp("engine") / "podman.sock")
     except (private_engine.EngineUnavailable, RuntimeError) as exc:
         if os.environ.get("CI") == "true" and os.geteuid() == 0:  # .ci/run here, as root
             pytest.fail(f"CI must run the private-location engine test, but: {exc}")
