@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from gate.core.evidence import Evidence
 from gate.core.outcomes import (
     RUNNING_STATUSES,
     SESSION_STATUS,
@@ -67,6 +68,7 @@ class CheckRun:
     failed_attempts: int = 0  # ATTEMPT results of this check and location that failed
     triage: Triage | None = None  # SPEC §9, for failing and degraded runs
     group_age: GroupAge | None = None  # of `error_group`
+    evidence: Evidence | None = None  # SPEC §10, for failing and degraded runs
 
     @property
     def passed_on_retry(self) -> int | None:

@@ -22,6 +22,7 @@ from gate import __version__
 from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
+from gate.options.evidence_options import EvidenceConfig, read_evidence
 from gate.options.private_options import PrivateLocationConfig, read_private_location
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
@@ -135,6 +136,20 @@ OPTIONS: tuple[Option, ...] = (
         "fail",
         metavar="POLICY",
     ),
+    Option("assets-dir", "Download failing runs' evidence into this folder.", metavar="DIR"),
+    Option(
+        "assets",
+        "Asset types to download: trace, screenshot, video, report, log, pcap, file, or all.",
+        "trace,screenshot,video,report",
+        metavar="TYPES",
+    ),
+    Option("assets-max-mb", "Most megabytes (10^6 bytes) downloaded in all.", "200", metavar="N"),
+    Option(
+        "root-cause",
+        "Checkly's root-cause analyses: off, existing or request (asks for new errors).",
+        "existing",
+        metavar="WHEN",
+    ),
     Option(
         "private-location",
         "ephemeral: run the test session in a private location made for this run (default off).",
@@ -175,6 +190,7 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    evidence: EvidenceConfig = EvidenceConfig()  # noqa: RUF009 - frozen, shared safely; what evidence to gather (SPEC §10)
     private_location: PrivateLocationConfig | None = None  # an ephemeral one (SPEC §12)
 
     def secrets(self) -> list[str]:
@@ -276,6 +292,7 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        evidence=read_evidence(r, cwd or Path.cwd()),
         private_location=read_private_location(r, trigger),
     )
     if r.problems:

@@ -103,7 +103,7 @@ def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap 
         if not signals() and waited.credentials is None:
             deadline = details_deadline(start + config.timeout_s, clock(), client)
             sessions, explained = _explain(
-                sessions, client, config, deadline, signals, started=started
+                sessions, client, config, deadline, signals, started=started, environ=environ
             )
             warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
@@ -117,6 +117,7 @@ def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap 
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
+            assets_dir=str(config.evidence.assets_dir) if config.evidence.assets_dir else None,
         )
         report = redact(report, runner.scrub_everywhere)
         if on_report is not None:
@@ -220,20 +221,30 @@ def _explain(
     signals: Signals,
     *,
     started: datetime,
+    environ: Mapping[str, str],
 ) -> tuple[list[Session], list[str]]:
-    """The failing runs' reasons (SPEC §5) and labels (SPEC §9), fetched side by side within
-    one deadline; given up at once on a signal."""
+    """The failing runs' reasons (SPEC §5), labels (SPEC §9) and evidence (SPEC §10), fetched
+    side by side within one deadline; given up at once on a signal."""
     from gate.checkly.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
+    from gate.checkly.evidence_fetch import Recorder  # noqa: PLC0415 - lazy, see the imports
     from gate.checkly.history import HistoryFetch  # noqa: PLC0415 - lazy, see the imports
+    from gate.run.evidence_run import gather_evidence  # noqa: PLC0415 - lazy, see the imports
 
     history = HistoryFetch(
         sessions, client, config.thresholds, deadline=deadline, fallback_start=started
     )
 
+    recorder = Recorder(client)  # keeps the details and groups: the evidence reads them
+
     def both() -> tuple[tuple[Session, ...], list[str]]:
-        explained, notes = explain_failures(sessions, client, config.thresholds, deadline=deadline)
+        explained, notes = explain_failures(
+            sessions, recorder, config.thresholds, deadline=deadline
+        )
+        evidenced, more = gather_evidence(
+            explained, client, config, recorder, deadline=deadline, environ=environ
+        )
         history.collect()
-        return history.apply(explained), [*notes, *history.warnings()]
+        return history.apply(evidenced), [*notes, *more, *history.warnings()]
 
     finished, explained = signals.run(both)
     if finished and explained is not None:

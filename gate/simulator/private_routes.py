@@ -1,11 +1,12 @@
 """The simulator's private locations (SPEC §12): the API routes, keys, and agents that connect
 by polling with a key and run the checks of test sessions triggered in the location.
 
-`PrivateLocations` belongs to a `Simulator` (`sim.private`). API routes (authenticated like any
-other): `GET`/`POST /v1/private-locations`, `GET`/`DELETE /v1/private-locations/{id}`,
-`POST /v1/private-locations/{id}/keys`. A test session triggered with `runLocation` = one of
-its slugs gets no scripted results: each matched check becomes a job for the location's agents,
-and the session finishes when every job is reported back.
+`PrivateLocations` belongs to a simulator's trigger routes (`sim.triggers.private`). API
+routes (authenticated like any other): `GET`/`POST /v1/private-locations`, `GET`/`DELETE
+/v1/private-locations/{id}`, `POST /v1/private-locations/{id}/keys`. A test session
+triggered with `runLocation` = one of its slugs gets no scripted results: each matched check
+becomes a job for the location's agents, and the session finishes when every job is reported
+back.
 
 The agent side is the simulator's own (Checkly's agent protocol is not public), authenticated
 with the location's key (`Authorization: Bearer <rawKey>`), outside the Public API:

@@ -46,11 +46,11 @@ class Simulator(Protocol):
     _stopping: threading.Event
     _cond: threading.Condition
     _plays: dict[str, Play]
+    _results: dict[str, tuple[Play, int]]
+
+    def finish(self, session_id: str) -> None: ...
 
     def add(self, session: ScriptedSession) -> ScriptedSession: ...
-
-    @property
-    def private(self) -> PrivateLocations: ...
 
 
 _UUID = r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}"
@@ -72,6 +72,7 @@ class TriggerRoutes:
 
     def __init__(self, sim: Simulator, catalogue: Iterable[DeployedCheck] = ()) -> None:
         self.sim = sim
+        self.private = PrivateLocations(sim)  # SPEC §12: the slugs a test session may run in
         self.checks = list(catalogue)
         self.no_match = "404"
         self.limit: int | None = None
@@ -128,7 +129,7 @@ class TriggerRoutes:
         except BodyError as exc:
             return error_reply(400, str(exc))
         location = request["runLocation"]
-        private = location in self.sim.private.slugs()  # the agents run it (SPEC §12)
+        private = location in self.private.slugs()  # the agents run it (SPEC §12)
         if location not in PUBLIC_LOCATIONS and location not in PRIVATE_LOCATIONS and not private:
             message = f'"runLocation" "{location}" is not a public region or a private location'
             return error_reply(400, message)
@@ -157,7 +158,7 @@ class TriggerRoutes:
         )
         self.sim.add(session)
         if private:
-            self.sim.private.queue(location, session, checks, variables)
+            self.private.queue(location, session, checks, variables)
         with self._lock:
             self.variables[session.id] = variables
         return json_reply(201, test_session_body(session, self._timeline(session)))
@@ -235,7 +236,7 @@ class TriggerRoutes:
                 self.sim._cond.notify_all()
         with self._lock:
             self.cancelled.append(session_id.lower())
-        self.sim.private.cancelled.add(session_id.lower())  # its agent jobs are dropped
+        self.private.cancelled.add(session_id.lower())  # its agent jobs are dropped
         return Reply(204, b"")
 
     # -- lists ---------------------------------------------------------------------------------

@@ -49,8 +49,8 @@ def report(gate: Gate) -> dict[str, Any]:
 
 def assert_nothing_left(sim: Any) -> None:
     assert containers() == []
-    assert sim.private.locations == {}
-    assert sim.private.deleted  # it was created, and deleted
+    assert sim.triggers.private.locations == {}
+    assert sim.triggers.private.deleted  # it was created, and deleted
 
 
 @pytest.mark.parametrize("broken", [False, True], ids=["healthy", "broken"])

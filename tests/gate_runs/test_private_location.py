@@ -67,7 +67,7 @@ def gate(
 
 def assert_nothing_left(sim: Simulator, docker: FakeDocker) -> None:
     assert docker.containers == {}
-    assert sim.private.locations == {}
+    assert sim.triggers.private.locations == {}
 
 
 def test_the_check_runs_on_the_agent_against_the_app(
@@ -130,7 +130,7 @@ def test_a_plan_without_private_locations_is_exit_3_naming_the_limit(
     simulator: SimulatorFactory, docker: FakeDocker, app: App, tmp_path: Path
 ) -> None:
     sim = simulator(catalogue=[PREVIEW_CHECK])
-    sim.private.limit = 0
+    sim.triggers.private.limit = 0
     run = gate(sim, tmp_path, docker, app)
     assert run.code == 3, run.stdout
     assert "HTTP 402" in run.stdout and "plan" in run.stdout
@@ -222,13 +222,13 @@ def test_a_later_run_removes_only_the_gates_own_leftovers_older_than_6_hours(
     for what, (slug, name, age) in left.items():
         created = call(sim, "POST", "/v1/private-locations", {"name": name, "slugName": slug})
         ids[what] = created.json()["id"]
-        sim.private.locations[ids[what]]["created"] -= age
+        sim.triggers.private.locations[ids[what]]["created"] -= age
     old = docker.add_stale(labels={LABEL: "aaaaaaaa"}, age_s=7 * hours, name="old-agent")
     fresh = docker.add_stale(labels={LABEL: "bbbbbbbb"}, age_s=5 * hours, name="fresh-agent")
     other = docker.add_stale(labels={"app": "db"}, age_s=30 * hours, name="their-database")
     run = gate(sim, tmp_path, docker, app)
     assert run.code == 0, run.stdout
-    assert set(sim.private.locations) == {ids["fresh"], ids["foreign"], ids["lookalike"]}
+    assert set(sim.triggers.private.locations) == {ids["fresh"], ids["foreign"], ids["lookalike"]}
     assert set(docker.containers) == {fresh, other}
     assert old not in docker.containers
     assert "Removed the private location checkly-gate-aaaaaaaa a stopped run left" in run.stdout

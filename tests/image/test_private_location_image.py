@@ -68,4 +68,4 @@ def test_the_action_starts_the_agent_through_the_runners_socket(
     assert "The agent is connected to checkly-gate-" in container.stdout
     left = engine.podman("ps", "--all", "--filter", f"label={LABEL}", "--format", "json")
     assert json.loads(left or "[]") == []
-    assert sim.private.locations == {} and sim.private.deleted
+    assert sim.triggers.private.locations == {} and sim.triggers.private.deleted

@@ -55,7 +55,7 @@ def test_a_key_stops_working_when_its_location_is_deleted(simulator: SimulatorFa
     found, key = location(sim)
     assert call(sim, "DELETE", f"{ROUTE}/{found['id']}").status_code == 204
     assert poll(sim, key).status_code == 401
-    assert sim.private.deleted == [found["id"]]
+    assert sim.triggers.private.deleted == [found["id"]]
 
 
 def test_a_slug_must_be_a_slug_and_not_a_public_region(simulator: SimulatorFactory) -> None:

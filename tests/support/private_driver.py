@@ -37,10 +37,10 @@ def drive_private_locations(sim: Simulator, limited: Simulator, check: DeployedC
         call(limited, method, one)  # 429
         call(sim, method, f"{ROUTE}/{MISSING}")  # 404
     assert call(sim, "GET", one).json()["agentCount"] == 0
-    sim.private.limit, sim.private.key_limit = 1, 1
+    sim.triggers.private.limit, sim.triggers.private.key_limit = 1, 1
     assert call(sim, "POST", ROUTE, body | {"slugName": "checkly-gate-ffffffff"}).status_code == 402
     assert call(sim, "POST", keys, {}).status_code == 402
-    sim.private.limit = sim.private.key_limit = None
+    sim.triggers.private.limit = sim.triggers.private.key_limit = None
     trigger = {"name": "driver", "runLocation": location["slugName"]}
     started = call(
         sim, "POST", "/v1/test-sessions/trigger", trigger | {"target": {"checkId": [check.id]}}
