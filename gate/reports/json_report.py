@@ -1,8 +1,9 @@
-"""The machine-readable report (`json-file`): the report model as JSON, `schemaVersion` 1.
+"""The machine-readable report (`json-file`): the report model as JSON, `schemaVersion` 2.
 
 Described by `gate/reports/schema/report.schema.json` (JSON Schema draft 2020-12, package
-data). Keys are camelCase like Checkly's API. Within schema version 1, fields are only ever added; a
-removal or a change of meaning bumps `schemaVersion`.
+data). Keys are camelCase like Checkly's API. Within a schema version, fields are only ever added; a
+removal or a change of meaning bumps `schemaVersion` (2: `verdict.result` may be `no-verdict`,
+and `verdict.passed` and `verdict.judged` are then false).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from gate.reports.evidence_view import evidence_json
 from gate.reports.report import Report, RunInfo, TriggerInfo
 from gate.reports.triage_view import age_view, label_counts, triage_view
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def report_dict(report: Report) -> dict[str, Any]:
@@ -60,11 +61,11 @@ def schema() -> dict[str, Any]:
 def _verdict(report: Report) -> dict[str, Any]:
     verdict = report.verdict
     return {
-        "result": verdict.result,
-        "passed": verdict.passed,
+        "result": report.result,
+        "passed": report.passed,
         "judged": report.judged,
         "noVerdictReason": report.no_verdict_reason,
-        "summary": verdict.summary,
+        "summary": report.summary,
         "reasons": list(verdict.reasons),
         "total": verdict.total,
         "failing": verdict.failing,

@@ -59,7 +59,7 @@ def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap 
         signals.install()
     ephemeral: list[Ephemeral] = []  # SPEC §12: closed after the wait, and in `finally`
     try:
-        client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        client = client or _client(config)
         client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
         start = clock()
         seen_links: set[str] = set()
@@ -130,6 +130,13 @@ def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap 
         close_all(ephemeral)
         if own_signals:
             signals.restore()
+
+
+def _client(config: Config) -> ChecklyClient:
+    """The client, every secret scrubbed from Checkly's answers as they arrive (SPEC §5)."""
+    return ChecklyClient(
+        config.api_url, config.api_key, config.account_id, secrets=config.secrets()
+    )
 
 
 def _exit_code(
