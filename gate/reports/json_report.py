@@ -1,9 +1,10 @@
-"""The machine-readable report (`json-file`): the report model as JSON, `schemaVersion` 2.
+"""The machine-readable report (`json-file`): the report model as JSON, `schemaVersion` 1.
 
 Described by `gate/reports/schema/report.schema.json` (JSON Schema draft 2020-12, package
 data). Keys are camelCase like Checkly's API. Within a schema version, fields are only ever added; a
-removal or a change of meaning bumps `schemaVersion` (2: `verdict.result` may be `no-verdict`,
-and `verdict.passed` and `verdict.judged` are then false).
+removal or a change of meaning would bump `schemaVersion`, which SPEC §5 fixes at 1. A run without
+a verdict says `verdict.result: "no-verdict"` with `passed` and `judged` false: SPEC's rule that
+no report says "passed" without a verdict, read as a fix within version 1, not a new version.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from gate.reports.evidence_view import evidence_json
 from gate.reports.report import Report, RunInfo, TriggerInfo
 from gate.reports.triage_view import age_view, label_counts, triage_view
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 1
 
 
 def report_dict(report: Report) -> dict[str, Any]:

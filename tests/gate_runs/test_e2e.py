@@ -56,7 +56,7 @@ def test_passing_sessions_pass_with_outputs_and_summary(
     ]
     # relative paths land in the workspace, where later steps find them
     report = json.loads((tmp_path / "workspace/reports/checkly.json").read_text())
-    assert report["schemaVersion"] == 2
+    assert report["schemaVersion"] == 1
     ET.parse(tmp_path / "workspace/reports/junit.xml")
     assert "Prod smoke" in run.summary and "Status API" in run.summary
     assert run.summary.lstrip().startswith("#")  # verdict first

@@ -153,7 +153,7 @@ def test_no_matching_checks_fails_and_every_report_says_so(
     assert any(words in r for r in run.report["verdict"]["reasons"])
     assert words in run.summary and words in run.stdout
     VALIDATOR.validate(run.report)
-    assert run.report["schemaVersion"] == SCHEMA_VERSION == 2
+    assert run.report["schemaVersion"] == SCHEMA_VERSION == 1
     suite = run.junit.find("testsuite[@id='trigger']")
     assert suite is not None and suite.get("failures") == "1"
     failure = suite.find("testcase/failure")

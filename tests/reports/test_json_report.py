@@ -1,4 +1,4 @@
-"""The JSON report: the report model with schemaVersion 2, valid against its JSON Schema."""
+"""The JSON report: the report model with schemaVersion 1, valid against its JSON Schema."""
 
 from __future__ import annotations
 
@@ -116,7 +116,7 @@ def test_a_real_report_validates_and_carries_the_model() -> None:
     )
     data = report_dict(report)
     VALIDATOR.validate(data)
-    assert data["schemaVersion"] == SCHEMA_VERSION == 2
+    assert data["schemaVersion"] == SCHEMA_VERSION == 1
     assert data["gateVersion"] == __version__
     verdict = data["verdict"]
     assert (verdict["result"], verdict["total"], verdict["failing"]) == ("failed", 4, 2)
@@ -169,7 +169,7 @@ def test_write_json_round_trips_utf8_and_creates_directories(tmp_path: Path) -> 
 def test_the_schema_rejects_drift() -> None:
     data = report_dict(report_of(sample_sessions()))
     for broken in (
-        data | {"schemaVersion": 1},
+        data | {"schemaVersion": 2},
         data | {"unexpected": True},
         data | {"verdict": data["verdict"] | {"result": "maybe"}},
         data | {"sessions": [data["sessions"][0] | {"outcome": "green"}]},
