@@ -23,10 +23,11 @@ from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.evidence_options import EvidenceConfig, read_evidence
-from gate.options.private_options import PrivateLocationConfig, read_private_location
+from gate.options.private_options import PRIVATE_OPTIONS, with_private_location
 from gate.options.report_paths import report_path_problems
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
+from gate.options.unknown_names import unknown_problems
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
@@ -123,7 +124,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("env", "KEY=VALUE lines for the checks of a triggered test session.", metavar="LINES"),
     Option("secret-env", "The same, as secret variables (masked).", metavar="LINES"),
     Option("test-session-name", "Name of a triggered test session.", metavar="NAME"),
-    Option("retries", "Retries (0-3) per check run of a triggered test session.", metavar="N"),
+    Option("retries", "Retries (0-10) per check run of a triggered test session.", metavar="N"),
+    Option("retry-strategy", "fixed, linear, exponential or single.", "fixed", metavar="STRATEGY"),
+    Option("retry-on", "any, or network (retry network errors only).", "any", metavar="WHEN"),
+    Option(
+        "refresh-cache", "Checkly rebuilds the checks' dependency cache.", "false", metavar="BOOL"
+    ),
+    Option("allow-deactivated", "Deactivated checks match too.", "false", metavar="BOOL"),
     Option("fail-on-no-matching", "A trigger matching no check fails.", "true", metavar="BOOL"),
     Option(
         "cancel-on-exit",
@@ -151,21 +158,7 @@ OPTIONS: tuple[Option, ...] = (
         "existing",
         metavar="WHEN",
     ),
-    Option(
-        "private-location",
-        "ephemeral: run the test session in a private location made for this run (default off).",
-        metavar="MODE",
-    ),
-    Option(
-        "agent-image",
-        "Checkly agent image for private-location (default checkly/agent:8.7.0).",
-        metavar="IMAGE",
-    ),
-    Option(
-        "agent-timeout",
-        "How long to wait for the agent to connect (default 2m).",
-        metavar="DURATION",
-    ),
+    *(Option(name, text, metavar=metavar) for name, text, metavar in PRIVATE_OPTIONS),
 )
 
 
@@ -191,8 +184,9 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    nothing_matched: tuple[str, ...] = ()  # session files listing no session: SPEC §8's no match
+    fail_on_no_matching: bool = True
     evidence: EvidenceConfig = EvidenceConfig()  # noqa: RUF009 - frozen, shared safely; what evidence to gather (SPEC §10)
-    private_location: PrivateLocationConfig | None = None  # an ephemeral one (SPEC §12)
 
     def secrets(self) -> list[str]:
         """The non-empty secret values, to mask and to scan output for."""
@@ -265,12 +259,13 @@ def load_config(
     namespace, extra = build_parser().parse_known_args(list(argv))
     flags = {o.name: _flag_value(getattr(namespace, o.dest)) for o in OPTIONS}
     r = ValueReader(_pick(flags, environ), cwd or Path.cwd())
-    r.unknown_arguments(extra)
+    for message in unknown_problems(extra, environ, (o.name for o in OPTIONS), r.secret_values):
+        r.problem("", message)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
     outputs = r.outputs()
     for option, why in report_path_problems(outputs, environ, cwd or Path.cwd()):
         r.bad(option, r.values[option], why)
-    trigger = read_trigger(r)
+    trigger = with_private_location(r, read_trigger(r))  # SPEC §12's options ride on it
     config = Config(
         api_key=r.secret("api-key", "the api-key input (from a secret) or CHECKLY_API_KEY") or "",
         account_id=r.account_id(),
@@ -295,14 +290,20 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        nothing_matched=tuple(r.nothing_matched),
+        fail_on_no_matching=trigger.fail_on_no_matching if trigger else _no_matching_fails(r),
         evidence=read_evidence(r, cwd or Path.cwd()),
-        private_location=read_private_location(r, trigger),
     )
     if r.problems:
         order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}
         problems = sorted(r.problems, key=lambda p: order.get(p[0], len(order)))
         raise InvalidOptions([_scrub(message, r.secret_values) for _, message in problems])
     return config
+
+
+def _no_matching_fails(r: ValueReader) -> bool:
+    """`fail-on-no-matching` without a trigger (read_trigger read and checked it already)."""
+    return r.values.get("fail-on-no-matching", "true").lower() not in ("false", "no", "off", "0")
 
 
 def _flag_value(value: str | list[str] | None) -> str | None:

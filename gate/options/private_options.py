@@ -15,14 +15,28 @@ from collections.abc import Mapping
 from typing import Protocol
 
 from gate.options.durations import DurationError, format_duration, parse_duration
+from gate.options.private_config import (
+    AGENT_TIMEOUT_DEFAULT_S,
+    DEFAULT_AGENT_IMAGE,
+    PrivateLocationConfig,
+)
 from gate.options.trigger_options import TriggerConfig, TriggerKind
 
-# The `checkly/agent` release Checkly's agent changelog names last (v8.7.0, August 2026),
-# pinned: the docs advise a version tag over `latest` for anything that must not change.
-DEFAULT_AGENT_IMAGE = "checkly/agent:8.7.0"
-AGENT_TIMEOUT_DEFAULT_S = 120.0
+__all__ = [
+    "DEFAULT_AGENT_IMAGE",
+    "PRIVATE_OPTIONS",
+    "PrivateLocationConfig",
+    "read_private_location",
+    "with_private_location",
+]
+
 AGENT_TIMEOUT_MIN_S, AGENT_TIMEOUT_MAX_S = 5.0, 3600.0
 AGENT_ONLY = ("agent-image", "agent-timeout")
+PRIVATE_OPTIONS = (  # (name, help, metavar): rows of gate.options.config.OPTIONS
+    ("private-location", "ephemeral: test in a private location made for this run.", "MODE"),
+    ("agent-image", "Agent image for private-location (default checkly/agent:8.7.0).", "IMAGE"),
+    ("agent-timeout", "How long to wait for the agent to connect (default 2m).", "DURATION"),
+)
 _IMAGE = re.compile(r"[a-z0-9][a-z0-9._/:@-]{0,254}", re.IGNORECASE)
 
 
@@ -36,12 +50,12 @@ class ValueReader(Protocol):
     def bad(self, name: str, value: str, allowed: str) -> None: ...
 
 
-@dataclasses.dataclass(frozen=True)
-class PrivateLocationConfig:
-    """An ephemeral private location for one run: the agent's image and how long to wait."""
-
-    image: str = DEFAULT_AGENT_IMAGE
-    agent_timeout_s: float = AGENT_TIMEOUT_DEFAULT_S
+def with_private_location(r: ValueReader, trigger: TriggerConfig | None) -> TriggerConfig | None:
+    """The trigger with its ephemeral private location (`TriggerConfig.private_location`)."""
+    found = read_private_location(r, trigger)
+    if trigger is None or found is None:
+        return trigger
+    return dataclasses.replace(trigger, private_location=found)
 
 
 def read_private_location(

@@ -19,7 +19,8 @@ from gate.core.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupt
 from gate.core.model import Session
 from gate.core.signals import Signals
 from gate.core.verdict import decide
-from gate.options.config import Config
+from gate.options.cli_words import in_cli_words
+from gate.options.config import OPTIONS, Config
 from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
@@ -27,7 +28,7 @@ from gate.reports.report import Report, RunInfo
 from gate.run.ephemeral import Ephemeral, close_all, log_warning
 from gate.run.private_run import start_private_trigger
 from gate.run.publish import redact, write_reports
-from gate.run.trigger_run import finish_trigger
+from gate.run.trigger_run import files_matched_nothing, finish_trigger
 from gate.runner.workflow import Runner, neutralize
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -36,7 +37,7 @@ if TYPE_CHECKING:  # reports are imported when needed, so the first request goes
 DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
 
 
-def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap (§12's clean-up)
+def run(  # noqa: PLR0915 - the glue of every stage; §12's clean-up takes it past the cap
     config: Config,
     templates: Templates | None,
     runner: Runner,
@@ -93,6 +94,9 @@ def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap 
         sessions, trigger_info, notes, also_failing = finish_trigger(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
+        trigger_info, notes, also_failing = files_matched_nothing(
+            config, runner, trigger_info, notes, also_failing
+        )
         warnings += [*notes, *close_all(ephemeral)]  # cancelled first, then removed (§12)
         if trigger_error is not None:  # never "passed" on what the trigger could not settle
             also_failing.append(f"the trigger failed: {trigger_error}")
@@ -117,6 +121,7 @@ def run(  # noqa: PLR0915 - the glue of every stage; one statement past the cap 
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
+            no_verdict_hint=_no_verdict_hint(waited, signals, client, github=runner.github),
             assets_dir=str(config.evidence.assets_dir) if config.evidence.assets_dir else None,
         )
         report = redact(report, runner.scrub_everywhere)
@@ -158,8 +163,10 @@ def _exit_code(
     if not waited.reached:
         raise ApiUnreachable.at(client.api_url, client.troubles.last)
     if not report.verdict.passed:
-        if runner.github:  # elsewhere the console's last line already says it
+        if runner.github:
             runner.error(report.verdict.summary, title="checkly-gate")
+        else:  # the console's last line already says it on stdout
+            runner.error_on_stderr(report.verdict.summary)
         return EXIT_FAILED
     return EXIT_PASSED
 
@@ -218,6 +225,19 @@ def _no_verdict(waited: WaitResult, signals: Signals) -> str | None:
     if not waited.reached:
         return "Checkly could not be reached"
     return None
+
+
+def _no_verdict_hint(
+    waited: WaitResult, signals: Signals, client: ChecklyClient, *, github: bool
+) -> str | None:
+    """How to fix what stopped the run, for the reports (the console prints it at exit), in
+    the action's words under GitHub, else in command-line words."""
+    hint = None
+    if signals.signum is None and waited.credentials is not None:
+        hint = waited.credentials.hint
+    elif signals.signum is None and not waited.reached:
+        hint = ApiUnreachable.at(client.api_url, client.troubles.last).hint  # fits the cause
+    return in_cli_words(hint, (o.name for o in OPTIONS)) if hint and not github else hint
 
 
 def _explain(

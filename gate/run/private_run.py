@@ -72,7 +72,7 @@ def open_location(
     `keep` receives the `Ephemeral` before anything is created, so the caller can close it
     whatever happens next. Returns None when a signal came first (what exists is in `keep`'s).
     """
-    settings = config.private_location
+    settings = config.trigger.private_location if config.trigger else None
     if settings is None:
         return None
     from gate.runner import agent_container as docker  # noqa: PLC0415 - only with this option
@@ -193,7 +193,7 @@ def open_private(
     all when a signal came first, or when the location or its agent failed (the error is
     handed back, like a trigger's, so the sessions given by ID are still awaited and
     reported). No Docker engine is an invalid option: raised at once."""
-    if config.private_location is None or config.trigger is None:
+    if config.trigger is None or config.trigger.private_location is None:
         return config, None
     try:
         eph = open_location(

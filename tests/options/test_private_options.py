@@ -11,14 +11,19 @@ from tests.support.options import BASE, load, problems_of
 pytestmark = pytest.mark.usefixtures("clean_env")
 
 
+def private(argv: list[str], env: dict[str, str] | None = None) -> PrivateLocationConfig | None:
+    trigger = load(argv, env).trigger
+    return trigger.private_location if trigger else None
+
+
 def test_off_by_default() -> None:
-    assert load(["--tags", "preview"]).private_location is None
-    assert load(["--tags", "preview", "--private-location", "off"]).private_location is None
+    assert private(["--tags", "preview"]) is None
+    assert private(["--tags", "preview", "--private-location", "off"]) is None
 
 
 def test_ephemeral_with_a_test_session_takes_the_pinned_agent_and_2_minutes() -> None:
-    config = load(["--tags", "preview", "--private-location", "Ephemeral"])
-    assert config.private_location == PrivateLocationConfig(DEFAULT_AGENT_IMAGE, 120.0)
+    found = private(["--tags", "preview", "--private-location", "Ephemeral"])
+    assert found == PrivateLocationConfig(DEFAULT_AGENT_IMAGE, 120.0)
     assert DEFAULT_AGENT_IMAGE == "checkly/agent:8.7.0"  # a release, never `latest`
 
 
@@ -34,7 +39,7 @@ def test_the_runners_input_forms(form: str) -> None:
         name("agent-image"): "registry.example.com/team/agent:8.7.0@sha256:" + "a" * 64,
         name("agent-timeout"): "5m30s",
     }
-    found = load([], env).private_location
+    found = private([], env)
     assert found is not None
     assert found.image.startswith("registry.example.com/team/agent:8.7.0@sha256:")
     assert found.agent_timeout_s == 330.0
@@ -42,7 +47,7 @@ def test_the_runners_input_forms(form: str) -> None:
 
 def test_a_flag_wins_over_the_input() -> None:
     env = BASE | {"INPUT_AGENT-TIMEOUT": "5m", "INPUT_PRIVATE-LOCATION": "ephemeral"}
-    found = load(["--tags", "x", "--agent-timeout", "30s"], env).private_location
+    found = private(["--tags", "x", "--agent-timeout", "30s"], env)
     assert found is not None and found.agent_timeout_s == 30.0
 
 
