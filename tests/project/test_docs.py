@@ -43,6 +43,12 @@ SPEC_OUTPUTS = (
 TRIGGER_OUTPUTS = ("test-session-id", "test-session-url")
 # Defaults that live in the code, not in action.yml (SPEC §2: the runner passes every declared
 # default): the tables name them, action.yml leaves them out.
+# SPEC §12's options, named in its prose with their defaults (which live in the code).
+PRIVATE_LOCATION_OPTIONS = {
+    "private-location": "`private-location: ephemeral` (default: off)",
+    "agent-image": "default the `checkly/agent` release the docs name, pinned",
+    "agent-timeout": "(default 2m, inside `timeout`)",
+}
 CODE_DEFAULTS = {
     "location": DEFAULT_LOCATION,
     "private-location": "off",
@@ -155,7 +161,14 @@ def test_action_defaults_agree_with_the_spec(action: dict[str, Any]) -> None:
     for name, (spec_default, default) in EVIDENCE_OPTIONS.items():  # §10 names them in prose
         assert f"`{name}" in evidence and spec_default in evidence, name
         assert action_default(action["inputs"][name]) == default, name
-    assert [*rows, *EVIDENCE_OPTIONS] == list(action["inputs"])
+    private = section(
+        spec_text, "12. Testing what is not deployed yet: a private location for one run"
+    )
+    private = " ".join(private.split())
+    for name, spec_default in PRIVATE_LOCATION_OPTIONS.items():  # §12 names them in prose
+        assert f"`{name}" in private and spec_default in private, name
+        assert action_default(action["inputs"][name]) is None, f"{name}: its default is the code's"
+    assert [*rows, *EVIDENCE_OPTIONS, *PRIVATE_LOCATION_OPTIONS] == list(action["inputs"])
     for name, cell in rows.items():
         default = action_default(action["inputs"][name])
         if name in CODE_DEFAULTS:
