@@ -46,7 +46,7 @@ def session_name(
 ) -> SessionName:
     """`test-session-name`, or the default name, followed by the run's random token (SPEC §8):
     no two gate runs share a name, and the token finds the session again."""
-    token = token or new_token()
+    token = token or trigger.token or new_token()
     base = trigger.name if trigger.name is not None else context.default_name
     return SessionName(with_token(base, token), token)
 

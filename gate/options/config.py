@@ -23,6 +23,7 @@ from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options.evidence_options import EvidenceConfig, read_evidence
+from gate.options.private_options import PRIVATE_OPTIONS, with_private_location
 from gate.options.report_paths import report_path_problems
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
@@ -154,6 +155,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("rerun", "failed or all: what a re-run attempt triggers.", "failed", metavar="WHICH"),
     Option("commit-status", "Set a commit status (statuses: write).", "false", metavar="BOOL"),
     Option("dry-run", "List what the trigger would run; start nothing.", "false", metavar="BOOL"),
+    *(Option(name, text, metavar=metavar) for name, text, metavar in PRIVATE_OPTIONS),
 )
 
 
@@ -261,7 +263,7 @@ def load_config(
     outputs = r.outputs()
     for option, why in report_path_problems(outputs, environ, cwd or Path.cwd()):
         r.bad(option, r.values[option], why)
-    trigger = read_trigger(r)
+    trigger = with_private_location(r, read_trigger(r))  # SPEC §12's options ride on it
     config = Config(
         api_key=r.secret("api-key", "the api-key input (from a secret) or CHECKLY_API_KEY") or "",
         account_id=r.account_id(),

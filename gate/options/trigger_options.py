@@ -14,10 +14,13 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from enum import Enum
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from gate.options.file_patterns import show
 from gate.options.session_ids import UUID, is_uuid
+
+if TYPE_CHECKING:
+    from gate.options.private_config import PrivateLocationConfig
 
 
 class ValueReader(Protocol):
@@ -82,6 +85,8 @@ class TriggerConfig:
     allow_deactivated: bool = False
     fail_on_no_matching: bool = True
     cancel_on_exit: bool = True
+    token: str | None = None  # the run's token when chosen first (SPEC §12: the location's)
+    private_location: PrivateLocationConfig | None = None  # an ephemeral one (SPEC §12)
 
     @property
     def everything(self) -> bool:
@@ -125,16 +130,11 @@ def read_trigger(r: ValueReader) -> TriggerConfig | None:
     if kind is None and (tags or check_ids or "tags" in values or "check-ids" in values):
         kind = TriggerKind.TEST_SESSION
     given = [n for n in TEST_SESSION_ONLY if values.get(n, "").lower() not in _UNSET.get(n, ("",))]
-    if kind in (TriggerKind.CHECK_SESSIONS, TriggerKind.STATUS) or (
-        kind is None and "trigger" not in values
-    ):
+    refused = kind in (TriggerKind.CHECK_SESSIONS, TriggerKind.STATUS)  # status: SPEC §11
+    if refused or (kind is None and "trigger" not in values):
         for name in given:
             if kind is TriggerKind.STATUS:
-                r.problem(
-                    name,
-                    f"{name} does not apply with trigger: status (it starts no run); leave it "
-                    "out, or use trigger: test-session",
-                )
+                r.problem(name, f"{name} does not apply with trigger: status (it starts no run)")
             elif kind is TriggerKind.CHECK_SESSIONS:
                 r.problem(
                     name,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import signal
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -26,10 +26,12 @@ from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.run.commit_status_run import CommitStatus
+from gate.run.ephemeral import Ephemeral, close_all, log_warning
+from gate.run.private_run import start_private_trigger
 from gate.run.publish import redact, write_reports
 from gate.run.status_run import dry_run
-from gate.run.trigger_run import files_matched_nothing, finish_trigger, start_trigger
-from gate.run.workflow_steps import before_wait
+from gate.run.trigger_run import files_matched_nothing, finish_trigger
+from gate.run.workflow_steps import announce, before_wait, link_sayer
 from gate.runner.workflow import Runner, neutralize
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -38,7 +40,7 @@ if TYPE_CHECKING:  # reports are imported when needed, so the first request goes
 DETAILS_BUDGET = 15.0  # seconds for failure details when the wait used up the timeout
 
 
-def run(
+def run(  # noqa: PLR0915 - the glue of every stage; §12's clean-up takes it past the cap
     config: Config,
     templates: Templates | None,
     runner: Runner,
@@ -60,6 +62,7 @@ def run(
     if own_signals:
         signals.install()
     status = CommitStatus(config, runner, environ)  # SPEC §11: off unless commit-status
+    ephemeral: list[Ephemeral] = []  # SPEC §12: closed after the wait, and in `finally`
     try:
         client = client or _client(config)
         client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
@@ -69,13 +72,19 @@ def run(
         ready = before_wait(
             config, client, runner, environ=environ, deadline=start + config.timeout_s
         )
-        started_runs, warnings, trigger_error = start_trigger(  # a re-run: only what failed (§11)
-            ready.config, client, runner, environ=environ, start=start, signals=signals
+        started_runs, warnings, trigger_error = start_private_trigger(  # a re-run: what failed
+            ready.config,
+            client,
+            runner,
+            environ=environ,
+            start=start,
+            signals=signals,
+            keep=ephemeral,
         )
         triggered = started_runs.sessions if started_runs else ()
-        on_link = _link_sayer(runner, (s.id for s in triggered if s.link))
+        on_link = link_sayer(runner, (s.id for s in triggered if s.link))
         refs = [*config.sessions, *(SessionRef(s.kind, s.id) for s in triggered)]
-        _announce(refs, len(ready.current), config, runner, status)
+        announce(refs, len(ready.current), runner, status, waiting_line(len(refs), config))
         warm: list[Templates] = []
         waited = wait_all(
             client,
@@ -95,6 +104,7 @@ def run(
         trigger_info, notes, also_failing = files_matched_nothing(
             config, runner, trigger_info, notes, also_failing
         )
+        notes = [*notes, *close_all(ephemeral)]  # cancelled first, then removed (§12)
         sessions, warnings, also_failing = ready.merge(sessions, warnings + notes, also_failing)
         if trigger_error is not None:  # never "passed" on what the trigger could not settle
             also_failing.append(f"the trigger failed: {trigger_error}")
@@ -115,7 +125,7 @@ def run(
             verdict=verdict,
             run=RunInfo.from_environ(environ, started, datetime.now(UTC)),
             comment_key=config.comment_key,
-            warnings=tuple(warnings),
+            warnings=(*warnings, *log_warning(ephemeral, runner, failed=not verdict.passed)),
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
@@ -135,6 +145,7 @@ def run(
         status.error(str(exc))
         raise
     finally:
+        close_all(ephemeral)
         if own_signals:
             signals.restore()
 
@@ -175,27 +186,6 @@ def _exit_code(
             runner.error_on_stderr(report.verdict.summary)
         return EXIT_FAILED
     return EXIT_PASSED
-
-
-def _link_sayer(runner: Runner, known: Iterable[str]) -> Callable[[Session], None]:
-    """Says each session's link once, as soon as it is known (not those already said)."""
-    seen = set(known)
-
-    def on_link(session: Session) -> None:
-        if session.link and session.id not in seen:
-            seen.add(session.id)
-            runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
-
-    return on_link
-
-
-def _announce(
-    refs: list[SessionRef], judged: int, config: Config, runner: Runner, status: CommitStatus
-) -> None:
-    """The sessions are known: the commit status goes pending, the console says what waits."""
-    status.pending(len(refs) + judged)
-    if refs:
-        runner.say(waiting_line(len(refs), config))
 
 
 def details_deadline(deadline: float, now: float, client: ChecklyClient) -> float:

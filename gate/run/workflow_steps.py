@@ -6,14 +6,15 @@ selected checks' current status (`gate.run.status_run.judge_current_status`)."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from gate.checkly.client import ChecklyClient
 from gate.core.model import Session
 from gate.options.config import Config
+from gate.run.commit_status_run import CommitStatus
 from gate.run.rerun_run import prepare_rerun
 from gate.run.status_run import judge_current_status, warn_fixed_urls
-from gate.runner.workflow import Runner
+from gate.runner.workflow import Runner, neutralize
 
 
 @dataclasses.dataclass(frozen=True)
@@ -48,3 +49,24 @@ def before_wait(
     warnings = warn_fixed_urls(config, client, runner, environ, deadline)
     current, notes, failing = judge_current_status(config, client, runner, deadline)
     return Prepared(config, carried, tuple(current), (*warnings, *notes), tuple(failing))
+
+
+def link_sayer(runner: Runner, known: Iterable[str]) -> Callable[[Session], None]:
+    """Says each session's link once, as soon as it is known (not those already said)."""
+    seen = set(known)
+
+    def on_link(session: Session) -> None:
+        if session.link and session.id not in seen:
+            seen.add(session.id)
+            runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
+
+    return on_link
+
+
+def announce(
+    refs: Sequence[object], judged: int, runner: Runner, status: CommitStatus, waiting: str
+) -> None:
+    """The sessions are known: the commit status goes pending, the console says what waits."""
+    status.pending(len(refs) + judged)
+    if refs:
+        runner.say(waiting)

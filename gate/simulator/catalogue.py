@@ -61,6 +61,9 @@ class DeployedCheck:
     reads_environment_url: bool = False
     response_time_ms: float = 120.0
     error: str | None = None  # the cleaned error message of a failing run
+    url: str | None = (
+        None  # what an agent requests (`{{VARIABLES}}` substituted); private locations
+    )
 
     @property
     def id(self) -> str:

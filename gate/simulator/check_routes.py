@@ -21,6 +21,7 @@ from gate.simulator.bodies import iso
 from gate.simulator.catalogue import DEFAULT_URL, PUBLIC_LOCATIONS, DeployedCheck
 from gate.simulator.check_history import History
 from gate.simulator.scenarios import stable_uuid
+from gate.simulator.triggers import TriggerRoutes
 from gate.simulator.wire import Reply, error_reply, json_reply
 
 _UUID = re.compile(r"[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}", re.IGNORECASE)
@@ -130,3 +131,22 @@ def _statuses(checks: Sequence[DeployedCheck], history: Reply) -> Reply:
             | {"created_at": iso(_CREATED)[:10], "updated_at": iso(now - 120)}
         )
     return json_reply(200, listed)
+
+
+_CHECK_ROUTES = re.compile(r"/v1/(checks(?:/[^/]+)?|check-statuses)")
+
+
+class Routes(TriggerRoutes):
+    """The trigger routes, and the deployed checks and their statuses (SPEC §11)."""
+
+    @staticmethod
+    def route(method: str, path: str) -> tuple[str, list[str]] | None:
+        if (found := TriggerRoutes.route(method, path)) is not None:
+            return found
+        m = _CHECK_ROUTES.fullmatch(path) if method == "GET" else None
+        return ("checks", [m.group(1)]) if m else None
+
+    def _checks(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
+        history: History = self.sim.history  # type: ignore[attr-defined]
+        found = serve_checks("GET", f"/v1/{args[0]}", query, self.checks, history)
+        return found or error_reply(404, f"Route GET:/v1/{args[0]} not found")

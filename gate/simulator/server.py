@@ -24,6 +24,7 @@ from gate.simulator.bodies import (
 )
 from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.check_history import History
+from gate.simulator.check_routes import Routes as TriggerRoutes  # the trigger and check routes
 from gate.simulator.evidence_routes import EvidenceRoutes
 from gate.simulator.play import Play
 from gate.simulator.scenarios import (
@@ -34,7 +35,6 @@ from gate.simulator.scenarios import (
     Timeline,
     group_id,
 )
-from gate.simulator.triggers import TriggerRoutes
 from gate.simulator.wire import (
     Handler,
     HttpServer,
@@ -214,8 +214,8 @@ class Simulator:
             return answered[1]
         if (ours := self.evidence.answer(method, path, query, headers, sent))[0]:
             return ours[1]  # evidence_routes: signed URLs without the key, the rest with it
-        if (refused := self._refuse(headers)) is not None:
-            return refused
+        if answer := self.triggers.private.answer(method, path, headers, sent, self._refuse):
+            return answer  # a private-location route (SPEC §12), or `_refuse`'s refusal
         if (mine := self.triggers.route(method, path)) is not None:
             return self.triggers.serve(mine, query, sent)
         if method != "GET" or route is None:

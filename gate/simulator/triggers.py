@@ -16,8 +16,7 @@ What can be set on it (all optional):
 - `lose_answer(route, fault)`: do the work (the session is created), then lose the answer
   (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout,
   `Fault.trickle()`, `Fault.raw(201, b"{...")`).
-Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`,
-and the deployed checks and their statuses (`checks`: `gate.simulator.check_routes`).
+Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`.
 """
 
 from __future__ import annotations
@@ -33,9 +32,8 @@ from typing import Any, Protocol
 
 from gate.simulator.bodies import api_error, check_session_body, iso, test_session_body
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
-from gate.simulator.check_history import History
-from gate.simulator.check_routes import serve_checks
 from gate.simulator.play import Play
+from gate.simulator.private_routes import PrivateLocations
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
 from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
 from gate.simulator.wire import Reply, error_reply, fault_answer, json_reply
@@ -48,7 +46,9 @@ class Simulator(Protocol):
     _stopping: threading.Event
     _cond: threading.Condition
     _plays: dict[str, Play]
-    history: History
+    _results: dict[str, tuple[Play, int]]
+
+    def finish(self, session_id: str) -> None: ...
 
     def add(self, session: ScriptedSession) -> ScriptedSession: ...
 
@@ -61,7 +61,6 @@ ROUTES = (
     ("POST", "check-cancel", re.compile(r"/v1/check-sessions/([^/]+)/cancel")),
     ("GET", "list", re.compile(r"/v1/test-sessions")),
     ("GET", "locations", re.compile(r"/v1/locations")),
-    ("GET", "checks", re.compile(r"/v1/(checks(?:/[^/]+)?|check-statuses)")),  # check_routes
 )
 NO_MATCH = "No matching checks were found."
 Handler = Callable[[list[str], Mapping[str, str], Any], Reply]
@@ -73,6 +72,7 @@ class TriggerRoutes:
 
     def __init__(self, sim: Simulator, catalogue: Iterable[DeployedCheck] = ()) -> None:
         self.sim = sim
+        self.private = PrivateLocations(sim)  # SPEC §12: the slugs a test session may run in
         self.checks = list(catalogue)
         self.no_match = "404"
         self.limit: int | None = None
@@ -129,7 +129,8 @@ class TriggerRoutes:
         except BodyError as exc:
             return error_reply(400, str(exc))
         location = request["runLocation"]
-        if location not in PUBLIC_LOCATIONS and location not in PRIVATE_LOCATIONS:
+        private = location in self.private.slugs()  # the agents run it (SPEC §12)
+        if location not in PUBLIC_LOCATIONS and location not in PRIVATE_LOCATIONS and not private:
             message = f'"runLocation" "{location}" is not a public region or a private location'
             return error_reply(400, message)
         target = request.get("target") or {}
@@ -146,7 +147,9 @@ class TriggerRoutes:
         variables = {v["key"]: str(v["value"]) for v in request.get("environmentVariables", [])}
         strategy = request.get("retryStrategy") or {}
         retries = int(strategy.get("maxRetries", 1 if strategy else 0))
-        results = [r for c in checks for r in c.run(location, variables, retries)]
+        results = (
+            [] if private else [r for c in checks for r in c.run(location, variables, retries)]
+        )
         finals = {r.status for r in results}
         status = "FAILED" if "failed" in finals else "PASSED"
         session = ScriptedSession(
@@ -156,8 +159,11 @@ class TriggerRoutes:
             duration_s=max((c.duration_s for c in checks), default=0.0),
             results=results,
             metadata=request.get("metadata") or {},
+            never_finishes=private,
         )
         self.sim.add(session)
+        if private:
+            self.private.queue(location, session, checks, variables)
         with self._lock:
             self.variables[session.id] = variables
         return json_reply(201, test_session_body(session, self._timeline(session)))
@@ -235,6 +241,7 @@ class TriggerRoutes:
                 self.sim._cond.notify_all()
         with self._lock:
             self.cancelled.append(session_id.lower())
+        self.private.cancelled.add(session_id.lower())  # its agent jobs are dropped
         return Reply(204, b"")
 
     # -- lists ---------------------------------------------------------------------------------
@@ -266,11 +273,6 @@ class TriggerRoutes:
             and (text is None or _mentions(entry, text))
         ][:limit]
         return json_reply(200, {"length": len(kept), "entries": kept, "nextId": None})
-
-    def _checks(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
-        path = f"/v1/{args[0]}"  # the deployed checks and their statuses (SPEC §11)
-        answer = serve_checks("GET", path, query, self.checks, self.sim.history)
-        return answer or error_reply(404, f"Route GET:{path} not found")
 
     def _locations(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
         return json_reply(200, [{"region": r, "name": n} for r, n in PUBLIC_LOCATIONS.items()])

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from gate.options.config import OPTIONS
+from gate.options.private_options import DEFAULT_AGENT_IMAGE
 from gate.options.trigger_options import DEFAULT_LOCATION
 from tests.support.docs import section
 from tests.support.paths import ROOT
@@ -42,7 +43,18 @@ SPEC_OUTPUTS = (
 TRIGGER_OUTPUTS = ("test-session-id", "test-session-url")
 # Defaults that live in the code, not in action.yml (SPEC §2: the runner passes every declared
 # default): the tables name them, action.yml leaves them out.
-CODE_DEFAULTS = {"location": DEFAULT_LOCATION}
+# SPEC §12's options, named in its prose with their defaults (which live in the code).
+PRIVATE_LOCATION_OPTIONS = {
+    "private-location": "`private-location: ephemeral` (default: off)",
+    "agent-image": "default the `checkly/agent` release the docs name, pinned",
+    "agent-timeout": "(default 2m, inside `timeout`)",
+}
+CODE_DEFAULTS = {
+    "location": DEFAULT_LOCATION,
+    "private-location": "off",
+    "agent-image": DEFAULT_AGENT_IMAGE,
+    "agent-timeout": "2m",
+}
 ENV_NAME = re.compile(r"\b(?:CHECKLY|GITHUB)_[A-Z_]+\b")
 
 
@@ -154,11 +166,19 @@ def test_action_defaults_agree_with_the_spec(action: dict[str, Any]) -> None:
     for name, (spec_default, default) in EVIDENCE_OPTIONS.items():  # §10 names them in prose
         assert f"`{name}" in evidence and spec_default in evidence, name
         assert action_default(action["inputs"][name]) == default, name
+    private = section(
+        spec_text, "12. Testing what is not deployed yet: a private location for one run"
+    )
+    private = " ".join(private.split())
+    for name, spec_default in PRIVATE_LOCATION_OPTIONS.items():  # §12 names them in prose
+        assert f"`{name}" in private and spec_default in private, name
+        assert action_default(action["inputs"][name]) is None, f"{name}: its default is the code's"
     workflow = " ".join(section(spec_text, "11. Fitting the team's workflow").split())
     for name, (spec_default, default) in WORKFLOW_OPTIONS.items():  # §11 names them in prose
         assert spec_default in workflow, name
         assert action_default(action["inputs"][name]) == default, name
-    assert [*rows, *EVIDENCE_OPTIONS, *WORKFLOW_OPTIONS] == list(action["inputs"])
+    inputs = [*rows, *EVIDENCE_OPTIONS, *WORKFLOW_OPTIONS, *PRIVATE_LOCATION_OPTIONS]
+    assert inputs == list(action["inputs"])
     for name, cell in rows.items():
         default = action_default(action["inputs"][name])
         if name in CODE_DEFAULTS:

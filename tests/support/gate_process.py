@@ -7,7 +7,7 @@ import os
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,7 +38,13 @@ class Gate:
 def start_gate(tmp_path: Path) -> Iterator[Callable[..., Gate]]:
     started: list[subprocess.Popen[str]] = []
 
-    def start(sim: Simulator, sessions: Sequence[ScriptedSession], **inputs: str) -> Gate:
+    def start(
+        sim: Simulator,
+        sessions: Sequence[ScriptedSession],
+        *,
+        extra_env: Mapping[str, str] | None = None,
+        **inputs: str,
+    ) -> Gate:
         workspace = tmp_path / "workspace"
         workspace.mkdir()
         for name in ("github_output", "step_summary.md"):
@@ -66,6 +72,7 @@ def start_gate(tmp_path: Path) -> Iterator[Callable[..., Gate]]:
             "NO_PROXY": "127.0.0.1",
             "PATH": os.environ.get("PATH", ""),
             "PYTHONPATH": str(ENTRYPOINT.parent),
+            **(extra_env or {}),
         }
         proc = subprocess.Popen(
             [sys.executable, str(ENTRYPOINT)],

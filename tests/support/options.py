@@ -70,6 +70,9 @@ SPEC_OPTIONS = [
     "rerun",
     "commit-status",
     "dry-run",
+    "private-location",
+    "agent-image",
+    "agent-timeout",
 ]
 
 

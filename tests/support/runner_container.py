@@ -174,8 +174,10 @@ def start_container(
     *,
     event: Path | None = None,
     args: Sequence[str] = (),
+    volumes: Sequence[str] = (),
 ) -> Container:
-    """The image started with the runner's flags, in a runner's work tree under `tmp_path`."""
+    """The image started with the runner's flags, in a runner's work tree under `tmp_path`;
+    `volumes`: more `-v` mounts (the runner's Docker socket, SPEC §12)."""
     guid = str(uuid.uuid4())
     root = tmp_path / "runner"
     temp = root / "work/_temp"
@@ -205,6 +207,7 @@ def start_container(
         "-v", f"{workflow}:/github/workflow",
         "-v", f"{commands}:/github/file_commands",
         "-v", f"{workspace}:/github/workspace",
+        *[part for volume in volumes for part in ("-v", volume)],
         image, *args,
     ]  # fmt: skip
     return _start(argv, {**engine_env, **env}, name, root, (output_file, summary_file))

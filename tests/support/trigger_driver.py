@@ -17,6 +17,7 @@ import requests
 
 from gate.simulator import Fault, Simulator
 from gate.simulator.catalogue import DeployedCheck, demo_catalogue
+from tests.support.private_driver import drive_private_locations
 
 CATALOGUE = [
     DeployedCheck("Homepage", "API", ("production", "webapp"), ("eu-west-1", "us-east-1")),
@@ -90,6 +91,7 @@ def drive_trigger_mode(sim: Simulator, limited: Simulator) -> None:
     call(limited, "GET", "/v1/test-sessions")  # 429
     call(sim, "GET", "/v1/locations")
     call(limited, "GET", "/v1/locations")  # 429
+    drive_private_locations(sim, limited, CATALOGUE[0])
     drive_checks(sim, limited)
 
 
