@@ -27,7 +27,7 @@ from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.run.commit_status_run import CommitStatus
 from gate.run.ephemeral import Ephemeral, close_all, log_warning
-from gate.run.private_run import start_private_trigger
+from gate.run.private_run import engine_first, start_private_trigger
 from gate.run.publish import redact, write_reports
 from gate.run.status_run import dry_run
 from gate.run.trigger_run import files_matched_nothing, finish_trigger
@@ -69,6 +69,7 @@ def run(  # noqa: PLR0915 - the glue of every stage; §12's clean-up takes it pa
         start = clock()
         if config.workflow.dry_run:
             return dry_run(config, client, runner, start + config.timeout_s)
+        engine = engine_first(config, environ)  # before any request: no engine is exit 2
         ready = before_wait(
             config, client, runner, environ=environ, deadline=start + config.timeout_s
         )
@@ -80,6 +81,7 @@ def run(  # noqa: PLR0915 - the glue of every stage; §12's clean-up takes it pa
             start=start,
             signals=signals,
             keep=ephemeral,
+            engine=engine,
         )
         triggered = started_runs.sessions if started_runs else ()
         on_link = link_sayer(runner, (s.id for s in triggered if s.link))

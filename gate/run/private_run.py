@@ -57,6 +57,16 @@ def location_name(environ: Mapping[str, str], token: str) -> str:
     return f"checkly-gate {time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime())} UTC · {token}"
 
 
+def engine_first(config: Config, environ: Mapping[str, str]) -> DockerClient | None:
+    """The Docker engine of a run with an ephemeral private location, connected before any
+    request (no engine is an invalid option: exit 2 with no request sent); None without one."""
+    if config.trigger is None or config.trigger.private_location is None:
+        return None
+    from gate.runner import agent_container as docker  # noqa: PLC0415 - only with this option
+
+    return docker.connect(environ)
+
+
 def open_location(
     config: Config,
     client: ChecklyClient,
@@ -66,6 +76,7 @@ def open_location(
     deadline: float,
     signals: Signals,
     keep: Callable[[Ephemeral], None],
+    engine: DockerClient | None = None,
 ) -> Ephemeral | None:
     """Create the location, its key and the agent, and wait for it (see the module docstring).
 
@@ -77,7 +88,7 @@ def open_location(
         return None
     from gate.runner import agent_container as docker  # noqa: PLC0415 - only with this option
 
-    engine = docker.connect(environ)  # no engine: exit 2 before anything is created
+    engine = engine or docker.connect(environ)  # no engine: exit 2 before anything is created
     eph = Ephemeral(client, runner, new_token())
     keep(eph)
     _sweep(client, engine, runner, min(deadline, client.clock() + 5.0))
@@ -187,6 +198,7 @@ def open_private(
     start: float,
     signals: Signals,
     keep: list[Ephemeral],
+    engine: DockerClient | None = None,
 ) -> tuple[Config, NoVerdict | None]:
     """The config to trigger with: the test session runs in the run's own private location
     (and its name ends with the location's token) once the agent is connected; no trigger at
@@ -204,6 +216,7 @@ def open_private(
             deadline=start + config.timeout_s,
             signals=signals,
             keep=keep.append,
+            engine=engine,
         )
     except NoVerdict as exc:  # like a trigger error: the sessions given by ID still count
         return dataclasses.replace(config, trigger=None), exc
@@ -222,10 +235,18 @@ def start_private_trigger(
     start: float,
     signals: Signals,
     keep: list[Ephemeral],
+    engine: DockerClient | None = None,
 ) -> tuple[Started | None, list[str], GateError | None]:
     """`start_trigger`, in the run's private location first when the options ask for one."""
     run_config, private_error = open_private(
-        config, client, runner, environ=environ, start=start, signals=signals, keep=keep
+        config,
+        client,
+        runner,
+        environ=environ,
+        start=start,
+        signals=signals,
+        keep=keep,
+        engine=engine,
     )
     started, notes, error = start_trigger(
         run_config, client, runner, environ=environ, start=start, signals=signals
