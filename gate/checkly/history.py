@@ -36,7 +36,7 @@ from gate.core.verdict import Thresholds, needs_explaining
 # no more than this.
 HISTORY_BUDGET = 5.0
 # What a label needs of each earlier result; the backend then skips the wide payloads.
-FIELDS = "id,hasFailures,hasErrors,isCancelled,resultType,startedAt"
+FIELDS = "id,checkId,hasFailures,hasErrors,isCancelled,resultType,startedAt"
 
 
 class HistoryClient(Protocol):
@@ -108,7 +108,7 @@ class HistoryFetch:
                 continue
             entries = body.get("entries")
             earlier = earlier_failures(
-                entries if isinstance(entries, list) else [], self.before[check_id]
+                entries if isinstance(entries, list) else [], self.before[check_id], check_id
             )
             self.labels[check_id] = label_from_failures(earlier)
         self.close()

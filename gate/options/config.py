@@ -22,6 +22,7 @@ from gate import __version__
 from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
+from gate.options import policy_options
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
@@ -57,6 +58,8 @@ LIST_OPTIONS = (
     "check-ids",
     "env",
     "secret-env",
+    "non-blocking-tags",
+    "non-blocking-check-ids",
 )
 
 
@@ -133,6 +136,22 @@ OPTIONS: tuple[Option, ...] = (
         "fail or allow: allow leaves runs already failing before the session uncounted.",
         "fail",
         metavar="POLICY",
+    ),
+    Option(
+        "flaky-failures",
+        "fail or allow: allow leaves runs labelled flaky uncounted (never a new error).",
+        "fail",
+        metavar="POLICY",
+    ),
+    Option(
+        "non-blocking-tags",
+        "Checks with any of these tags run and are shown, but never counted.",
+        metavar="TAGS",
+    ),
+    Option(
+        "non-blocking-check-ids",
+        "Checks (IDs or links) that run and are shown, but are never counted.",
+        metavar="IDS",
     ),
 )
 
@@ -247,6 +266,9 @@ def load_config(
             r.whole("max-failures", 0, 0),
             r.min_pass_rate(),
             allow_preexisting=r.preexisting_failures(),
+            allow_flaky=policy_options.flaky_failures(r),
+            non_blocking_check_ids=policy_options.non_blocking_check_ids(r),
+            non_blocking_tags=policy_options.non_blocking_tags(r),
         ),
         job_summary=r.boolean("job-summary", default=True),
         pr_comment=r.pr_comment(),

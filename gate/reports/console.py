@@ -7,11 +7,10 @@ from collections.abc import Mapping
 
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import (
-    NOT_COUNTED,
     hides_red_session,
     is_failing,
     needs_explaining,
-    not_counted,
+    not_counted_text,
 )
 from gate.reports.report import Report
 from gate.runner.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
@@ -24,6 +23,7 @@ LABEL = {
     Outcome.CANCELLED: "CANCELLED",
     Outcome.INCOMPLETE: "INCOMPLETE",
     Outcome.ERROR: "ERROR",
+    Outcome.MISSING: "MISSING",
 }
 MAX_FAILING_LINES = 200
 GROUP_PASSED_AT = 20  # more sessions than this: the passed ones share one line
@@ -59,8 +59,12 @@ def session_line(session: Session, report: Report) -> str:
 
 
 def _triage(run: CheckRun) -> str:
-    """` (flaky: failed 2 of its last 10 runs)`, or `` for a run without a label."""
-    return f" ({run.triage.text})" if run.triage is not None else ""
+    """` (flaky: failed 2 of its last 10 runs; also failing on main)`, or `` for a run without
+    a label."""
+    parts = [run.triage.text] if run.triage is not None else []
+    parts += [run.base_failure.text] if run.base_failure is not None else []
+    parts += [run.non_blocking] if run.non_blocking else []
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
 def run_line(run: CheckRun) -> str:
@@ -158,7 +162,8 @@ def annotate(report: Report, runner: Runner) -> None:
             text += f"\nSession: {session.title}" + (f"\nWhere: {where}" if where else "")
             if run.triage is not None:
                 text += f"\nTriage: {run.triage.text}"
-                text += f"\nNot counted: {NOT_COUNTED}" if not_counted(run, thresholds) else ""
+                why = not_counted_text(run, thresholds)
+                text += f"\nNot counted: {why}" if why else ""
             if run.link:
                 text += f"\n{run.link}"
             runner.command(kind, text, title=title)

@@ -7,7 +7,8 @@ CircleCI. The mapping of outcomes (also in the docs):
     degraded                    <failure type="degraded"> when degraded is in fail-on, else pass
     failed, timed-out           <failure type="failed|timed-out">
     error                       <error type="error">
-    cancelled, incomplete       <failure type="..."> when in fail-on (the default), else <skipped>
+    cancelled, incomplete,      <failure type="..."> when in fail-on (the default), else <skipped>
+    missing
 
 A session whose own outcome is failing while none of its runs is (SPEC §4: the gate never hides
 a red session) gets one extra `testcase` named "(session outcome)" carrying that failure, so
@@ -25,7 +26,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from gate.core.model import CheckRun, Outcome, Session
-from gate.core.verdict import NOT_COUNTED, Thresholds, hides_red_session, is_failing, not_counted
+from gate.core.verdict import Thresholds, hides_red_session, is_failing, not_counted_text
 from gate.reports.report import Report
 
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -94,14 +95,7 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
         if kind:
             counts[kind] += 1
         run_seconds += _run_seconds(run) or 0.0
-        if run.link:
-            _prop(props, f"checkly.result-link:{case.get('name')}", run.link)
-        if run.triage is not None:
-            _prop(props, f"checkly.triage:{case.get('name')}", run.triage.text)
-        if not_counted(run, thresholds):
-            _prop(props, f"checkly.not-counted:{case.get('name')}", NOT_COUNTED)
-        if run.passed_on_retry:
-            _prop(props, f"checkly.passed-on-retry:{case.get('name')}", str(run.passed_on_retry))
+        _run_props(props, run, str(case.get("name")), thresholds)
     if hides_red_session(session, thresholds):
         cases.append(_session_case(session, classname))
         counts["tests"] += 1
@@ -112,6 +106,21 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
         suite.set(key, str(count))
     suite.set("time", _seconds(seconds))
     return suite, counts, seconds
+
+
+def _run_props(props: ET.Element, run: CheckRun, name: str, thresholds: Thresholds) -> None:
+    """The run's link, label, base-branch failure, why it is not counted, retry pass."""
+    if run.link:
+        _prop(props, f"checkly.result-link:{name}", run.link)
+    if run.triage is not None:
+        _prop(props, f"checkly.triage:{name}", run.triage.text)
+    if run.base_failure is not None:
+        also = run.base_failure
+        _prop(props, f"checkly.base-branch:{name}", f"{also.text} {also.link or ''}".rstrip())
+    if why := not_counted_text(run, thresholds):
+        _prop(props, f"checkly.not-counted:{name}", why)
+    if run.passed_on_retry:
+        _prop(props, f"checkly.passed-on-retry:{name}", str(run.passed_on_retry))
 
 
 def _case(run: CheckRun, classname: str, thresholds: Thresholds) -> tuple[ET.Element, str]:
@@ -138,7 +147,7 @@ def _mapping(outcome: Outcome, thresholds: Thresholds) -> str:
         return "errors"
     if outcome in (Outcome.FAILED, Outcome.TIMED_OUT):
         return "failures"
-    if outcome in (Outcome.CANCELLED, Outcome.INCOMPLETE):
+    if outcome in (Outcome.CANCELLED, Outcome.INCOMPLETE, Outcome.MISSING):
         return "failures" if is_failing(outcome, thresholds) else "skipped"
     if outcome is Outcome.DEGRADED and is_failing(outcome, thresholds):
         return "failures"
@@ -180,8 +189,10 @@ def _body(run: CheckRun, message: str, thresholds: Thresholds) -> str:
         lines.append(f"Error group: {run.error_group}")
     if run.triage is not None:
         lines.append(f"Triage: {run.triage.text}")
-    if not_counted(run, thresholds):
-        lines.append(f"Not counted: {NOT_COUNTED}")
+    if run.base_failure is not None:
+        lines.append(f"Base branch: {run.base_failure.text} {run.base_failure.link or ''}".rstrip())
+    if why := not_counted_text(run, thresholds):
+        lines.append(f"Not counted: {why}")
     lines.append(f"Outcome: {run.outcome.value}")
     if run.check_type:
         lines.append(f"Check type: {run.check_type}")

@@ -24,6 +24,7 @@ from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
+from gate.run.policy_run import finish_policy, start_base, with_missing
 from gate.run.publish import redact, write_reports
 from gate.run.trigger_run import finish_trigger, start_trigger
 from gate.runner.workflow import Runner, neutralize
@@ -90,16 +91,21 @@ def run(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
         warnings += notes
+        sessions = with_missing(sessions, config, [s.id for s in triggered])
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
+            base = start_base(sessions, client, config.thresholds, environ, deadline)
             sessions, explained = _explain(
                 sessions, client, config, deadline, signals, started=started
             )
-            warnings += explained
+            sessions, policy_notes = finish_policy(
+                sessions, config.thresholds, base, started=started, interrupted=bool(signals())
+            )
+            warnings += explained + policy_notes
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
         no_verdict = _no_verdict(waited, signals)
         report = Report(

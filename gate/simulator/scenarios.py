@@ -48,6 +48,9 @@ class ScriptedResult:
         ""  # the check's earlier FINAL runs, newest first: P passed, F failed, D degraded
     )
     group_age_days: float = 3.0  # how long before now its error group was first seen (0: new)
+    # Failing history entries a buggy or hostile answer puts first, whatever the query asked:
+    # o another check's, u one without a date, l one dated after the session's start.
+    history_hostile: str = ""
 
     def __post_init__(self) -> None:
         self.check_id = self.check_id or stable_uuid("check", self.name)

@@ -226,13 +226,15 @@ class TriggerRoutes:
 
     # -- lists ---------------------------------------------------------------------------------
     def _list(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
-        """`GET /v1/test-sessions`: newest first, filtered by `from`, `to` and `textSearch`."""
+        """`GET /v1/test-sessions`: newest first, filtered by `from`, `to`, `textSearch` and
+        `branches` (one branch name, `branches=main` or `branches[]=main`)."""
         try:
             since, until = _number(query, "from"), _number(query, "to")
             limit = int(query.get("limit") or 20)
         except ValueError as exc:
             return error_reply(400, str(exc) or '"limit" must be an integer')
         text = query.get("textSearch")
+        branch = query.get("branches", query.get("branches[]"))
         if text is not None and not 3 <= len(text) <= 200:
             return error_reply(400, '"textSearch" length must be between 3 and 200 characters')
         if not 1 <= limit <= 100:
@@ -247,6 +249,7 @@ class TriggerRoutes:
             if (since is None or wall >= since)
             and (until is None or wall < until)
             and (text is None or _mentions(entry, text))
+            and (branch is None or entry["branchName"] == branch)
         ][:limit]
         return json_reply(200, {"length": len(kept), "entries": kept, "nextId": None})
 

@@ -59,6 +59,9 @@ SPEC_OPTIONS = [
     "fail-on-no-matching",
     "cancel-on-exit",
     "preexisting-failures",
+    "flaky-failures",
+    "non-blocking-tags",
+    "non-blocking-check-ids",
 ]
 
 

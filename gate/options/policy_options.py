@@ -1,0 +1,38 @@
+"""The options that leave failing runs out of the thresholds (SPEC §9, §11):
+`preexisting-failures` (read by `gate.options.values`), `flaky-failures`, `non-blocking-tags`
+and `non-blocking-check-ids`."""
+
+from __future__ import annotations
+
+from gate.options.trigger_options import ValueReader as Reader
+from gate.options.trigger_options import _check_ids
+
+
+def flaky_failures(r: Reader) -> bool:
+    """`flaky-failures`: True for `allow`, False for `fail` (the default)."""
+    value = r.values.get("flaky-failures", "fail")
+    if value.lower() not in ("fail", "allow"):
+        r.bad("flaky-failures", value, "is not allowed; use fail or allow")
+        return False
+    return value.lower() == "allow"
+
+
+def non_blocking_check_ids(r: Reader) -> frozenset[str]:
+    """`non-blocking-check-ids`: check IDs or check links (lower-case IDs)."""
+    return frozenset(_check_ids(r, "non-blocking-check-ids"))
+
+
+def non_blocking_tags(r: Reader) -> tuple[str, ...]:
+    """`non-blocking-tags`: tags separated by commas or newlines; a check with any of them is
+    non-blocking."""
+    value = r.values.get("non-blocking-tags")
+    if value is None:
+        return ()
+    tags = [t.strip() for line in value.splitlines() for t in line.split(",")]
+    kept = tuple(dict.fromkeys(t for t in tags if t))
+    for tag in kept:
+        if not tag.isprintable() or tag.startswith("!"):
+            r.bad("non-blocking-tags", tag, "is not a tag; use tag names separated by commas")
+    if not kept:
+        r.bad("non-blocking-tags", value, "holds no tag; give tags separated by commas")
+    return kept
