@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any, Protocol
 
-from gate.core.model import CheckRun, Session
+from gate.core.model import CheckRun, Outcome, Session
 from gate.core.triage import (
     FETCH_FAILED,
     MAX_CHECKS,
@@ -74,7 +74,7 @@ class HistoryFetch:
         for session in sessions:
             start = session.started_at or fallback_start
             for run in session.runs:
-                if not run.check_id or not needs_explaining(run, thresholds):
+                if not run.check_id or not _labelled(run, thresholds):
                     continue
                 if run.check_id in self.before:
                     self.before[run.check_id] = min(self.before[run.check_id], start)
@@ -125,7 +125,7 @@ class HistoryFetch:
         for session in sessions:
             runs = [
                 dataclasses.replace(run, triage=self._triage(run))
-                if needs_explaining(run, self.thresholds)
+                if _labelled(run, self.thresholds)
                 else run
                 for run in session.runs
             ]
@@ -153,6 +153,11 @@ class HistoryFetch:
                 f"check{'s' if count != 1 else ''} say 'no history fetched'"
             )
         return tuple(out)
+
+
+def _labelled(run: CheckRun, thresholds: Thresholds) -> bool:
+    """Failing and degraded runs get a label; a `missing` one did not run, so has none."""
+    return run.outcome is not Outcome.MISSING and needs_explaining(run, thresholds)
 
 
 def _body(future: Future[dict[str, Any]]) -> dict[str, Any] | None:

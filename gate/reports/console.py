@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import (
+    Thresholds,
     hides_red_session,
     is_failing,
     needs_explaining,
@@ -58,21 +59,22 @@ def session_line(session: Session, report: Report) -> str:
     )
 
 
-def _triage(run: CheckRun) -> str:
-    """` (flaky: failed 2 of its last 10 runs; also failing on main)`, or `` for a run without
-    a label."""
+def _triage(run: CheckRun, thresholds: Thresholds | None) -> str:
+    """` (flaky: failed 2 of its last 10 runs; also failing on main; not counted: …)`, or ``
+    for a run without a label."""
     parts = [run.triage.text] if run.triage is not None else []
     parts += [run.base_failure.text] if run.base_failure is not None else []
-    parts += [run.non_blocking] if run.non_blocking else []
+    why = not_counted_text(run, thresholds) if thresholds is not None else None
+    parts += [f"not counted: {why}"] if why else []
     return f" ({'; '.join(parts)})" if parts else ""
 
 
-def run_line(run: CheckRun) -> str:
+def run_line(run: CheckRun, thresholds: Thresholds | None = None) -> str:
     retry = f"passed on retry {run.passed_on_retry}" if run.passed_on_retry else None
     parts = [p for p in (run.reason, retry) if p]
     reason = f": {'; '.join(parts)}" if parts else ""
     link = f" {run.link}" if run.link and not run.stands_for_session else ""
-    where = f"{_run_where(run)}{_triage(run)}"
+    where = f"{_run_where(run)}{_triage(run, thresholds)}"
     return neutralize(f'    {LABEL[run.outcome]:<10} "{run.name}"{where}{reason}{link}')
 
 
@@ -117,7 +119,7 @@ def print_report(report: Report, runner: Runner) -> None:
             if not on_retry and id(run) not in explain:
                 continue
             if shown < MAX_FAILING_LINES:
-                runner.say(run_line(run))
+                runner.say(run_line(run, verdict.thresholds))
                 shown += 1
             else:
                 hidden += 1

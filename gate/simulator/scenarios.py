@@ -226,3 +226,17 @@ def demo_sessions() -> list[ScriptedSession]:
         ]),
     ]
     # fmt: on
+
+
+def demo_base_session() -> ScriptedSession:
+    """The demo's latest test session on `main`, the PR's base branch (SPEC §11): Payments
+    API fails there too, so the PR's failure of it is `also failing on main`."""
+    return ScriptedSession(
+        "test",
+        "FAILED",
+        "Webshop checks: main",
+        results=[
+            ScriptedResult("Payments API", "failed", "API", "us-east-1"),
+            ScriptedResult("Product search API", "passed", "API", "eu-west-1"),
+        ],
+    )
