@@ -264,6 +264,28 @@ class ChecklyClient:
         items = listed if isinstance(listed, list) else []
         return [str(x["region"]) for x in items if isinstance(x, dict) and x.get("region")]
 
+    def get_array(self, path: str, params: Mapping[str, str], deadline: float) -> list[Any]:
+        """GET a route whose body is a JSON array (`GET /v1/checks`): one try, by `deadline`.
+        Raises Unreachable, or ApiError for an answer that is not a 2xx JSON array."""
+        if self.cancel.is_set():
+            raise Unreachable("cancelled")
+        self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
+        left = max(deadline - self.clock(), 0.1)
+        timeout = (min(self.timing.connect, left), min(self.timing.plain_read, left))
+        try:
+            response = self._session().get(self.api_url + path, params=params, timeout=timeout)
+            try:
+                status, body = response.status_code, response.json()
+            except ValueError:
+                status, body = response.status_code, None
+            finally:
+                response.close()
+        except requests.exceptions.RequestException as exc:
+            raise Unreachable(describe(exc)) from exc
+        if not 200 <= status < 300 or not isinstance(body, list):
+            raise ApiError(status, "not a list" if 200 <= status < 300 else self._message(response))
+        return body
+
     def get_error_group(self, kind: SessionKind, group_id: str, deadline: float) -> dict[str, Any]:
         prefix = (
             "/v1/test-session-error-groups/" if kind is SessionKind.TEST else "/v1/error-groups/"

@@ -24,7 +24,7 @@ from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
-from gate.run.policy_run import finish_policy, start_base, with_missing
+from gate.run.policy_run import finish_policy, start_base, start_tags, with_missing
 from gate.run.publish import redact, write_reports
 from gate.run.trigger_run import finish_trigger, start_trigger
 from gate.runner.workflow import Runner, neutralize
@@ -99,11 +99,17 @@ def run(
         if not signals() and waited.credentials is None:
             deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
             base = start_base(sessions, client, config.thresholds, environ, deadline)
+            tags = start_tags(sessions, client, config.thresholds, deadline)
             sessions, explained = _explain(
                 sessions, client, config, deadline, signals, started=started
             )
             sessions, policy_notes = finish_policy(
-                sessions, config.thresholds, base, started=started, interrupted=bool(signals())
+                sessions,
+                config.thresholds,
+                base,
+                tags,
+                started=started,
+                interrupted=bool(signals()),
             )
             warnings += explained + policy_notes
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)

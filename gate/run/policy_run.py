@@ -11,6 +11,7 @@ from datetime import datetime
 
 from gate.checkly.base_branch import BaseFetch, BaseSession
 from gate.checkly.client import ChecklyClient
+from gate.checkly.non_blocking import TagFetch
 from gate.core.baseline import BaseFailure
 from gate.core.missing import add_missing
 from gate.core.model import CheckRun, Session
@@ -47,6 +48,17 @@ def start_base(
     ):
         return None
     return BaseFetch(client, branch, [s.id for s in sessions], deadline)
+
+
+def start_tags(
+    sessions: Sequence[Session], client: ChecklyClient, thresholds: Thresholds, deadline: float
+) -> TagFetch | None:
+    """Start the `non-blocking-tags` look-up when some run is failing; None otherwise."""
+    if not thresholds.non_blocking_tags or not any(
+        r.check_id and is_failing(r.outcome, thresholds) for s in sessions for r in s.runs
+    ):
+        return None
+    return TagFetch(client, thresholds.non_blocking_tags, deadline)
 
 
 def mark_runs(
@@ -96,16 +108,26 @@ def finish_policy(
     sessions: Sequence[Session],
     thresholds: Thresholds,
     base: BaseFetch | None,
+    tags: TagFetch | None = None,
     *,
     started: datetime,
     interrupted: bool = False,
 ) -> tuple[list[Session], list[str]]:
-    """After the details: the base-branch answer (skipped on a signal) and every run's marks."""
-    found, warnings = None, []
-    if base is not None:
-        if interrupted:
-            base.close()
-        else:
+    """After the details: the base-branch and tag answers (skipped on a signal) and every
+    run's marks."""
+    found: BaseSession | None = None
+    tagged: dict[str, str] = {}
+    warnings: list[str] = []
+    if interrupted:
+        for fetch in (base, tags):
+            if fetch is not None:
+                fetch.close()
+    else:
+        if base is not None:
             found, warning = base.collect()
             warnings += [warning] if warning else []
-    return mark_runs(sessions, thresholds, started=started, base=found), warnings
+        if tags is not None:
+            tagged, warning = tags.collect()
+            warnings += [warning] if warning else []
+    marked = mark_runs(sessions, thresholds, started=started, base=found, tagged=tagged)
+    return marked, warnings

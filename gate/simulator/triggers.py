@@ -14,7 +14,8 @@ What can be set on it (all optional):
 - `fail(route, fault)`: answer the route's next request with `fault` before doing anything;
 - `lose_answer(route, fault)`: do the work (the session is created), then lose the answer
   (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout).
-Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`.
+Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`,
+`checks` (the catalogue, filtered by `tag`, paged by `limit` and `page`).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ ROUTES = (
     ("POST", "check-cancel", re.compile(r"/v1/check-sessions/([^/]+)/cancel")),
     ("GET", "list", re.compile(r"/v1/test-sessions")),
     ("GET", "locations", re.compile(r"/v1/locations")),
+    ("GET", "checks", re.compile(r"/v1/checks")),
 )
 NO_MATCH = "No matching checks were found."
 Handler = Callable[[list[str], Mapping[str, str], Any], Reply]
@@ -252,6 +254,26 @@ class TriggerRoutes:
             and (branch is None or entry["branchName"] == branch)
         ][:limit]
         return json_reply(200, {"length": len(kept), "entries": kept, "nextId": None})
+
+    def _checks(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
+        """`GET /v1/checks`: the catalogue, filtered by one `tag`, `limit` 1-100 a `page`."""
+        try:
+            limit, page = int(query.get("limit") or 10), int(query.get("page") or 1)
+        except ValueError:
+            return error_reply(400, '"limit" and "page" must be integers')
+        if not 1 <= limit <= 100 or page < 1:
+            return error_reply(400, '"limit" must be between 1 and 100, "page" at least 1')
+        tag = query.get("tag", query.get("tag[]"))
+        kept = [c for c in self.checks if tag is None or tag in c.tags]
+        chosen = kept[(page - 1) * limit : page * limit]
+        return json_reply(
+            200,
+            [
+                {"id": c.id, "name": c.name, "checkType": c.check_type, "tags": list(c.tags)}
+                | {"activated": c.activated, "locations": list(c.locations)}
+                for c in chosen
+            ],
+        )
 
     def _locations(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
         return json_reply(200, [{"region": r, "name": n} for r, n in PUBLIC_LOCATIONS.items()])

@@ -14,6 +14,7 @@ from gate.simulator import Fault, ScriptedResult, ScriptedSession, Simulator
 from gate.simulator.catalogue import DeployedCheck
 from tests.conftest import SimulatorFactory
 from tests.support.gate_run import GateRun, run_gate
+from tests.support.openapi import validate_body
 
 FAST = Timing(
     connect=1.0, read_slack=0.5, deadline_slack=0.5, plain_read=1.0, backoff_base=0.05,
@@ -268,3 +269,49 @@ def test_a_failing_base_branch_look_up_leaves_the_runs_unchanged(
         "could not read the latest test session on main" in w for w in result.report["warnings"]
     )
     assert len([r for r in sim.requests if r.path == "/v1/test-sessions"]) == 1  # one try
+
+
+# -- SPEC §11: non-blocking by tag -------------------------------------------------------------
+
+TAGGED = [
+    DeployedCheck("Preview home", tags=("preview",)),
+    DeployedCheck("Preview cart", tags=("preview", "quarantine"), status="failed", error="Boom"),
+    DeployedCheck("Preview search", tags=("preview", "flaky-zone"), status="failed", error="Oops"),
+]
+
+
+def test_non_blocking_tags_quarantine_the_checks_that_have_them(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    sim = simulator(catalogue=TAGGED)
+    args = ["--tags", "preview", "--non-blocking-tags", "quarantine, flaky-zone"]
+    result = gate(sim, tmp_path / "a", [], *args)
+    assert result.code == 0, result.stdout
+    found = runs(result)
+    assert found["Preview cart"]["notCounted"] == "non-blocking (non-blocking-tags: quarantine)"
+    assert found["Preview search"]["nonBlocking"] == "non-blocking-tags: flaky-zone"
+    assert found["Preview home"]["notCounted"] is None
+    note = "2 failing check runs not counted: non-blocking (non-blocking-tags)"
+    assert result.report["verdict"]["notCountedNote"] == note
+    assert note in result.summary and note in result.stdout
+    asked = [r for r in sim.requests if r.path == "/v1/checks"]
+    assert [r.query.get("tag") for r in asked] == ["quarantine", "flaky-zone"]
+    for request in asked:
+        validate_body("GET", "/v1/checks", 200, request.body)
+    only_cart = gate(
+        simulator(catalogue=TAGGED), tmp_path / "b", [], "--tags", "preview",
+        "--non-blocking-tags", "quarantine",
+    )  # fmt: skip
+    assert only_cart.code == 1
+    assert only_cart.report["verdict"]["notCountedBy"] == {"non-blocking": 1}
+
+
+def test_a_failing_tag_look_up_leaves_the_runs_counted(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    sim = simulator(catalogue=TAGGED)
+    sim.triggers.fail("checks", Fault.status(500))
+    result = gate(sim, tmp_path, [], "--tags", "preview", "--non-blocking-tags", "quarantine")
+    assert result.code == 1
+    assert result.report["verdict"]["notCounted"] == 0
+    assert any("non-blocking tags" in w for w in result.report["warnings"])

@@ -1,0 +1,73 @@
+"""Which checks `non-blocking-tags` names (SPEC §11), read from Checkly.
+
+A check run does not carry its check's tags, so the gate asks `GET /v1/checks?tag=<tag>` for
+each tag (at most `MAX_TAGS` tags and `MAX_PAGES` pages of `PAGE` checks a tag), in a thread of
+its own beside the failure details, each request one try bounded by the details deadline and
+`TAGS_BUDGET`. Only when some run is failing: a quarantine changes nothing else. A look-up that
+fails leaves those runs counted, and says so once.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Protocol
+
+from gate.core.outcomes import as_str
+
+MAX_TAGS = 5
+MAX_PAGES = 2
+PAGE = 100
+TAGS_BUDGET = 5.0
+
+
+class TagClient(Protocol):
+    """The one Checkly read this module needs (`ChecklyClient.get_array`)."""
+
+    def get_array(self, path: str, params: Mapping[str, str], deadline: float) -> list[Any]: ...
+
+
+def tagged_checks(client: TagClient, tags: Sequence[str], deadline: float) -> dict[str, str]:
+    """Check ID (lower-case) → the first of `tags` it has. Raises what the client raises."""
+    found: dict[str, str] = {}
+    for tag in tags[:MAX_TAGS]:
+        for page in range(1, MAX_PAGES + 1):
+            params = {"tag": tag, "limit": str(PAGE), "page": str(page)}
+            checks = client.get_array("/v1/checks", params, deadline)
+            for check in checks:
+                check_id = as_str(check.get("id")) if isinstance(check, Mapping) else None
+                has = check.get("tags") if isinstance(check, Mapping) else None
+                if check_id and isinstance(has, list) and tag in has:  # believe no other
+                    found.setdefault(check_id.lower(), tag)
+            if len(checks) < PAGE:
+                break
+    return found
+
+
+class TagFetch:
+    """The `non-blocking-tags` look-up of one gate run, started at once."""
+
+    def __init__(self, client: TagClient, tags: Sequence[str], deadline: float) -> None:
+        self.tags = tuple(tags)
+        self.deadline = min(deadline, time.monotonic() + TAGS_BUDGET)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate-tags")
+        self._future: Future[dict[str, str]] = self._executor.submit(
+            tagged_checks, client, self.tags, self.deadline
+        )
+
+    def collect(self) -> tuple[dict[str, str], str | None]:
+        """Check ID → tag, and a warning when the look-up failed or came too late."""
+        try:
+            return self._future.result(timeout=max(self.deadline - time.monotonic(), 0)), None
+        except Exception as exc:
+            why = str(exc) or type(exc).__name__
+            return {}, (
+                f"could not read which checks have the non-blocking tags ({why}); "
+                "their failing runs count"
+            )
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=False, cancel_futures=True)
