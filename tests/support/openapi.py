@@ -31,7 +31,6 @@ NOT_SERVED_YET: dict[str, int] = {
     "/v1/root-cause-analyses/test-session-error-groups/{testSessionErrorGroupId}": 21,
     "/v1/root-cause-analyses/error-groups/{errorGroupId}": 21,
     "/v1/root-cause-analyses/{id}": 21,
-    "/v1/checks": 22,
     "/v1/checks/{id}": 22,
     "/v1/private-locations": 24,
     "/v1/private-locations/{id}": 24,
