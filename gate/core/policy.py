@@ -7,8 +7,8 @@ toward `max-failures` and `min-pass-rate`. In order:
    run's label or error group;
 2. a run with a **`new error`** (one of its error groups first seen at or after its session's
    start) always counts from here on: a check that was failing before but now fails in a new
-   way is this change's failure;
-   (so does a `missing` check: not having run is no earlier failure);
+   way is this change's failure. So does a `missing` check: not having run is no earlier
+   failure;
 3. **also failing on the base branch** (SPEC §11), under `preexisting-failures: allow`,
    whatever its history label;
 4. **already failing** (SPEC §9), under `preexisting-failures: allow`;

@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from gate.simulator.bodies import api_error, check_session_body, iso, test_session_body
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
+from gate.simulator.check_list import checks_reply
 from gate.simulator.play import Play
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
 from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
@@ -256,24 +257,7 @@ class TriggerRoutes:
         return json_reply(200, {"length": len(kept), "entries": kept, "nextId": None})
 
     def _checks(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
-        """`GET /v1/checks`: the catalogue, filtered by one `tag`, `limit` 1-100 a `page`."""
-        try:
-            limit, page = int(query.get("limit") or 10), int(query.get("page") or 1)
-        except ValueError:
-            return error_reply(400, '"limit" and "page" must be integers')
-        if not 1 <= limit <= 100 or page < 1:
-            return error_reply(400, '"limit" must be between 1 and 100, "page" at least 1')
-        tag = query.get("tag", query.get("tag[]"))
-        kept = [c for c in self.checks if tag is None or tag in c.tags]
-        chosen = kept[(page - 1) * limit : page * limit]
-        return json_reply(
-            200,
-            [
-                {"id": c.id, "name": c.name, "checkType": c.check_type, "tags": list(c.tags)}
-                | {"activated": c.activated, "locations": list(c.locations)}
-                for c in chosen
-            ],
-        )
+        return checks_reply(self.checks, query)
 
     def _locations(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
         return json_reply(200, [{"region": r, "name": n} for r, n in PUBLIC_LOCATIONS.items()])
