@@ -15,8 +15,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
 from gate.core.outcomes import as_str
+from gate.options.policy_options import MAX_NON_BLOCKING_TAGS as MAX_TAGS
 
-MAX_TAGS = 5
 MAX_PAGES = 2
 PAGE = 100
 TAGS_BUDGET = 5.0

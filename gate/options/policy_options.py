@@ -7,6 +7,8 @@ from __future__ import annotations
 from gate.options.trigger_options import ValueReader as Reader
 from gate.options.trigger_options import _check_ids
 
+MAX_NON_BLOCKING_TAGS = 5  # one look-up of up to 2 pages each (gate.checkly.non_blocking)
+
 
 def flaky_failures(r: Reader) -> bool:
     """`flaky-failures`: True for `allow`, False for `fail` (the default)."""
@@ -35,4 +37,11 @@ def non_blocking_tags(r: Reader) -> tuple[str, ...]:
             r.bad("non-blocking-tags", tag, "is not a tag; use tag names separated by commas")
     if not kept:
         r.bad("non-blocking-tags", value, "holds no tag; give tags separated by commas")
+    if len(kept) > MAX_NON_BLOCKING_TAGS:
+        r.bad(
+            "non-blocking-tags",
+            value,
+            f"names {len(kept)} tags; at most {MAX_NON_BLOCKING_TAGS} (tag the checks to "
+            "quarantine with one shared tag)",
+        )
     return kept
