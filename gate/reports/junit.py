@@ -45,8 +45,10 @@ def junit_xml(report: Report) -> bytes:
     root = ET.Element("testsuites", name="checkly-gate")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     time_total = 0.0
-    for session in report.sessions:
+    for index, session in enumerate(report.sessions):
         suite, counts, seconds = _suite(session, thresholds)
+        if index == 0 and report.verdict.not_counted_note:  # how many and why, once
+            _prop(_props(suite), "checkly.not-counted", report.verdict.not_counted_note)
         root.append(suite)
         for key in totals:
             totals[key] += counts[key]
@@ -106,6 +108,11 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
         suite.set(key, str(count))
     suite.set("time", _seconds(seconds))
     return suite, counts, seconds
+
+
+def _props(suite: ET.Element) -> ET.Element:
+    found = suite.find("properties")
+    return found if found is not None else ET.SubElement(suite, "properties")
 
 
 def _run_props(props: ET.Element, run: CheckRun, name: str, thresholds: Thresholds) -> None:
