@@ -34,10 +34,15 @@ class CancelNote:
 
     @property
     def sentence(self) -> str:
+        """ "cancel requested", never "cancelled": Checkly cancels only Playwright-based runs,
+        the others finish normally (SPEC §8)."""
         what = f"{self.kind.value} session {self.id}"
         if self.accepted:
-            return f"asked Checkly to cancel {what}, which was still running: accepted"
-        return f"asked Checkly to cancel {what}, which was still running: {self.result}"
+            return (
+                f"cancel requested for {what}, which was still running: accepted (Checkly "
+                "cancels only Playwright-based runs; the others finish normally)"
+            )
+        return f"cancel requested for {what}, which was still running: {self.result} (noted)"
 
 
 def cancel_sessions(

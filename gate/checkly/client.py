@@ -1,21 +1,17 @@
 """The Checkly Public API client: one `requests` session per thread, retries, HTTP status → errors.
 
 Every request carries `Authorization: Bearer <key>`, `X-Checkly-Account` and the gate's
-User-Agent. Status codes are turned into exceptions in one place (`_check`):
-
-    401/403          → gate.core.errors.CredentialsRejected (stops the run, exit 3)
-    400/404/other 4xx → ApiError (that session's outcome becomes `error`)
-    408              → "still running" (completion endpoints only; `completion()` returns None)
-    429, 5xx, resets, read timeouts → retried with back-off until the deadline, then Unreachable
-
-The client never sleeps past the deadline it is given, and every sleep ends early when the
-run is cancelled; `abort()` also ends the requests in flight (their sockets are shut down), so
-a cancelled run exits at once even while a server holds its answer.
+User-Agent. Status codes become exceptions in one place (`_check`): 401/403 →
+`CredentialsRejected` (exit 3); 400/404/other 4xx → `ApiError` (that session is `error`); 408 on
+a completion endpoint → None ("still running"); 429, 5xx, resets, timeouts → retried with
+back-off until the deadline, then `Unreachable`. Every deadline is absolute: a request is not
+sent after it (`TooLate`), and one in flight ends by it however its answer arrives (a watchdog
+shuts its socket down). `abort()` ends every request in flight at once.
 """
 
 from __future__ import annotations
 
-import dataclasses
+import contextlib
 import json
 import threading
 import time
@@ -26,14 +22,19 @@ from urllib.parse import quote
 import requests
 
 from gate import USER_AGENT
+from gate.checkly.deadlines import Watchdog, cut_off
 from gate.checkly.transport import (
     DEFAULT_TIMING,
     RETRYABLE,
+    Answer,
+    AnswerLost,
     ApiError,
     Connections,
+    NotSent,
     RateLimiter,
     Retryable,
     Timing,
+    TooLate,
     Unreachable,
     api_message,
     backoff,
@@ -41,20 +42,14 @@ from gate.checkly.transport import (
     retry_after_seconds,
     sent_or_not,
 )
+from gate.checkly.troubles import Troubles
 from gate.core.errors import CredentialsRejected
 from gate.core.masking import secret_forms
 from gate.core.model import CheckRun, Session, SessionKind
 
-
-@dataclasses.dataclass(frozen=True)
-class Answer:
-    """One POST's answer: the status, the JSON body (None: none or not JSON), the API's
-    message (the key scrubbed) and `Retry-After` in seconds."""
-
-    status: int
-    body: Any
-    message: str
-    retry_after: float | None = None
+LATE_TOLERANCE = 0.05  # a request due exactly at the deadline (its last try) still goes out
+CUT_OFF = "no whole answer before the deadline (it came too slowly)"
+CUT_AFTER = 0.2  # the cut comes just after the timeouts: a held answer is a read timeout
 
 
 class ChecklyClient:
@@ -82,6 +77,8 @@ class ChecklyClient:
         self.clock = clock
         self._local = threading.local()
         self._connections = Connections()
+        self._watchdog = Watchdog()
+        self.troubles = Troubles(self.api_url, clock)  # says why requests fail, at once
 
     def __repr__(self) -> str:
         return f"ChecklyClient(api_url={self.api_url!r}, account_id={self.account_id!r})"
@@ -101,6 +98,12 @@ class ChecklyClient:
             self._local.session = session
         return session
 
+    def sibling(self) -> ChecklyClient:
+        """A new client like this one, not aborted (the look-up after a signal)."""
+        twin = ChecklyClient(self.api_url, self._api_key, self.account_id, timing=self.timing)
+        twin.limiter = self.limiter
+        return twin
+
     def abort(self, reason: str) -> None:
         """Stop: no more retries or sleeps, and every request in flight ends now."""
         self.cancel_reason = self.cancel_reason or reason
@@ -110,6 +113,16 @@ class ChecklyClient:
     def _sleep(self, seconds: float) -> None:
         if seconds > 0:
             self.cancel.wait(seconds)
+
+    def _bounded(self, seconds: float) -> contextlib.AbstractContextManager[list[bool]]:
+        """The block's requests end within `seconds` (SPEC §3); yields [whether cut off]."""
+        return cut_off(self._watchdog, self._connections.shut_down, seconds)
+
+    def trouble(self, what: str, deadline: float) -> None:
+        """A request failed for `what` and will be retried: say why, the first time (not for
+        a 429 or 408, Checkly's ordinary answers, nor at the deadline)."""
+        ordinary = what.startswith(("HTTP 429", "HTTP 408")) or what == CUT_OFF
+        self.troubles.seen(what, deadline, quiet=ordinary or self.cancel.is_set())
 
     # -- the one place where HTTP becomes Python ------------------------------------------
     def _check(self, response: requests.Response, *, long_poll: bool) -> dict[str, Any] | None:
@@ -155,13 +168,7 @@ class ChecklyClient:
         attempt = 0
         last_try = False
         while True:
-            if self.cancel.is_set():
-                raise Unreachable("cancelled")
-            route_wait = route_limiter.delay() if route_limiter is not None else 0.0
-            if route_wait > 0 and self.clock() + route_wait >= deadline:  # the last try is at it
-                raise Unreachable("over this route's rate budget before the deadline")
-            self._sleep(route_wait)
-            self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
+            self._wait_to_send(deadline, route_limiter)
             timing, left = self.timing, deadline - self.clock()
             read = long_poll_s + timing.read_slack if long_poll_s is not None else timing.plain_read
             # Never much past the deadline (a single try: not past it), but give it a moment.
@@ -169,18 +176,14 @@ class ChecklyClient:
             latest = max(left + slack, min(timing.deadline_slack, 1.0))
             connect, read = min(timing.connect, latest), min(read, latest)
             try:
-                response = self._session().get(
-                    self.api_url + path, params=params, timeout=(connect, read)
-                )
-                try:
-                    return self._check(response, long_poll=long_poll_s is not None)
-                finally:
-                    response.close()
+                bound = min(latest, connect + read) + CUT_AFTER
+                return self._get_once(path, params, (connect, read), bound, long_poll_s is not None)
             except Retryable as exc:
                 last, delay = exc.what, exc.delay
             except requests.exceptions.RequestException as exc:
                 last, delay = describe(exc), None
             attempt += 1
+            self.trouble(last, deadline)
             if once:
                 raise Unreachable(last)
             own_backoff = delay is None
@@ -192,6 +195,48 @@ class ChecklyClient:
             if delay >= left:  # our back-off is cut to the time left: one last try at the deadline
                 last_try, delay = True, left
             self._sleep(delay)
+
+    def _wait_to_send(self, deadline: float, route_limiter: RateLimiter | None) -> None:
+        """Wait for the request's slots in the rate budgets; raise rather than send it after
+        the deadline (SPEC §3: a request that would start after it is not sent)."""
+        if self.cancel.is_set():
+            raise Unreachable("cancelled")
+        left = deadline - self.clock()
+        route_wait = route_limiter.delay_within(left) if route_limiter is not None else 0.0
+        if route_wait is None:  # no slot before the deadline: not sent, no slot taken
+            raise TooLate("over this route's rate budget before the deadline")
+        self._sleep(route_wait)
+        wait = self.limiter.delay_within(deadline - self.clock())
+        if wait is None:
+            raise TooLate("over the rate budget before the deadline: not sent")
+        self._sleep(wait)
+        if self.cancel.is_set():
+            raise Unreachable("cancelled")
+        if deadline - self.clock() < -LATE_TOLERANCE:
+            raise TooLate("the deadline came before this request could be sent")
+
+    def _get_once(
+        self,
+        path: str,
+        params: Mapping[str, str] | None,
+        timeout: tuple[float, float],
+        bound: float,
+        long_poll: bool,
+    ) -> dict[str, Any] | None:
+        """One GET, ended after `bound` seconds however its answer arrives."""
+        with self._bounded(bound) as fired:
+            try:
+                response = self._session().get(self.api_url + path, params=params, timeout=timeout)
+            except requests.exceptions.RequestException as exc:
+                if fired[0]:
+                    raise Retryable(CUT_OFF) from exc
+                raise
+        try:
+            if fired[0]:  # what came before the cut is not the whole answer
+                raise Retryable(CUT_OFF)
+            return self._check(response, long_poll=long_poll)
+        finally:
+            response.close()
 
     def post(
         self, path: str, body: Mapping[str, Any], deadline: float, *, force: bool = False
@@ -205,27 +250,32 @@ class ChecklyClient:
         if self.cancel.is_set() and not force:
             raise Unreachable("cancelled")
         if not force:
-            self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
+            wait = self.limiter.delay_within(max(deadline - self.clock(), 0.0))
+            if wait is None:
+                raise NotSent("over the rate budget before the deadline: not sent")
+            self._sleep(wait)
         left = max(deadline - self.clock(), 0.05)
         timing = self.timing
         timeout = (min(timing.connect, left), min(timing.plain_read, left))
-        try:
-            response = self._session().post(self.api_url + path, json=body, timeout=timeout)
-        except requests.exceptions.RequestException as exc:
-            raise sent_or_not(exc) from exc
-        try:
+        with self._bounded(min(left, sum(timeout)) + CUT_AFTER) as fired:
             try:
-                parsed = response.json() if response.content else None
-            except ValueError:
-                parsed = None
-            return Answer(
-                response.status_code,
-                parsed,
-                self._message(response),
-                retry_after_seconds(response.headers.get("Retry-After")),
-            )
-        finally:
-            response.close()
+                response = self._session().post(
+                    self.api_url + path, json=body, timeout=timeout, allow_redirects=False
+                )
+                content = response.content  # read whole within the bound
+            except requests.exceptions.RequestException as exc:
+                if fired[0]:
+                    raise AnswerLost(CUT_OFF) from exc
+                raise sent_or_not(exc) from exc
+        response.close()  # its content is read
+        if fired[0]:
+            raise AnswerLost(CUT_OFF)
+        try:
+            parsed = response.json() if content else None
+        except ValueError:
+            parsed = None
+        retry = retry_after_seconds(response.headers.get("Retry-After"))
+        return Answer(response.status_code, parsed, self._message(response), retry)
 
     # -- endpoints -----------------------------------------------------------------------
     def completion(
@@ -257,34 +307,13 @@ class ChecklyClient:
     def locations(self, timeout: float) -> list[str]:
         """The public region codes (`GET /v1/locations`), one try; [] when they cannot be read."""
         try:
-            response = self._session().get(self.api_url + "/v1/locations", timeout=timeout)
-            listed = response.json() if response.status_code == 200 else []
+            with self._bounded(timeout):
+                response = self._session().get(self.api_url + "/v1/locations", timeout=timeout)
+                listed = response.json() if response.status_code == 200 else []
         except (requests.exceptions.RequestException, ValueError):
             return []
         items = listed if isinstance(listed, list) else []
         return [str(x["region"]) for x in items if isinstance(x, dict) and x.get("region")]
-
-    def get_array(self, path: str, params: Mapping[str, str], deadline: float) -> list[Any]:
-        """GET a route whose body is a JSON array (`GET /v1/checks`): one try, by `deadline`.
-        Raises Unreachable, or ApiError for an answer that is not a 2xx JSON array."""
-        if self.cancel.is_set():
-            raise Unreachable("cancelled")
-        self._sleep(min(self.limiter.delay(), max(deadline - self.clock(), 0.0)))
-        left = max(deadline - self.clock(), 0.1)
-        timeout = (min(self.timing.connect, left), min(self.timing.plain_read, left))
-        try:
-            response = self._session().get(self.api_url + path, params=params, timeout=timeout)
-            try:
-                status, body = response.status_code, response.json()
-            except ValueError:
-                status, body = response.status_code, None
-            finally:
-                response.close()
-        except requests.exceptions.RequestException as exc:
-            raise Unreachable(describe(exc)) from exc
-        if not 200 <= status < 300 or not isinstance(body, list):
-            raise ApiError(status, "not a list" if 200 <= status < 300 else self._message(response))
-        return body
 
     def get_error_group(self, kind: SessionKind, group_id: str, deadline: float) -> dict[str, Any]:
         prefix = (

@@ -14,6 +14,10 @@ from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol
 
+import requests
+
+from gate.checkly.client import CUT_AFTER, CUT_OFF, ChecklyClient
+from gate.checkly.transport import ApiError, Unreachable, describe
 from gate.core.outcomes import as_str
 from gate.options.policy_options import MAX_NON_BLOCKING_TAGS as MAX_TAGS
 
@@ -22,10 +26,51 @@ PAGE = 100
 TAGS_BUDGET = 5.0
 
 
+def get_array(
+    client: ChecklyClient, path: str, params: Mapping[str, str], deadline: float
+) -> list[Any]:
+    """GET a route whose body is a JSON array (`GET /v1/checks`; `ChecklyClient.get` takes
+    objects only): one try, sent only in the rate budget and before `deadline`, ended by it
+    however the answer arrives. Raises Unreachable, or ApiError for anything but a 2xx array.
+    """
+    client._wait_to_send(deadline, None)
+    left = max(deadline - client.clock(), 0.05)
+    timeout = (min(client.timing.connect, left), min(client.timing.plain_read, left))
+    with client._bounded(min(left, sum(timeout)) + CUT_AFTER) as fired:
+        try:
+            response = client._session().get(client.api_url + path, params=params, timeout=timeout)
+        except requests.exceptions.RequestException as exc:
+            raise Unreachable(CUT_OFF if fired[0] else describe(exc)) from exc
+    try:
+        if fired[0]:
+            raise Unreachable(CUT_OFF)
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not 200 <= response.status_code < 300:
+            raise ApiError(response.status_code, client._message(response))
+        if not isinstance(body, list):
+            raise ApiError(response.status_code, "the answer is not a JSON list")
+        return body
+    finally:
+        response.close()
+
+
 class TagClient(Protocol):
-    """The one Checkly read this module needs (`ChecklyClient.get_array`)."""
+    """What this module needs of `ChecklyClient` (a test may pass a fake)."""
 
     def get_array(self, path: str, params: Mapping[str, str], deadline: float) -> list[Any]: ...
+
+
+class _Reader:
+    """A `ChecklyClient` read through `get_array`."""
+
+    def __init__(self, client: ChecklyClient) -> None:
+        self.client = client
+
+    def get_array(self, path: str, params: Mapping[str, str], deadline: float) -> list[Any]:
+        return get_array(self.client, path, params, deadline)
 
 
 def tagged_checks(client: TagClient, tags: Sequence[str], deadline: float) -> dict[str, str]:
@@ -48,12 +93,15 @@ def tagged_checks(client: TagClient, tags: Sequence[str], deadline: float) -> di
 class TagFetch:
     """The `non-blocking-tags` look-up of one gate run, started at once."""
 
-    def __init__(self, client: TagClient, tags: Sequence[str], deadline: float) -> None:
+    def __init__(
+        self, client: ChecklyClient | TagClient, tags: Sequence[str], deadline: float
+    ) -> None:
+        reader = _Reader(client) if isinstance(client, ChecklyClient) else client
         self.tags = tuple(tags)
         self.deadline = min(deadline, time.monotonic() + TAGS_BUDGET)
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gate-tags")
         self._future: Future[dict[str, str]] = self._executor.submit(
-            tagged_checks, client, self.tags, self.deadline
+            tagged_checks, reader, self.tags, self.deadline
         )
 
     def collect(self) -> tuple[dict[str, str], str | None]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import email.utils
+import math
 import random
 import socket
 import threading
@@ -23,7 +24,9 @@ from requests.adapters import HTTPAdapter
 from urllib3 import PoolManager, ProxyManager
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+from gate.core.errors import WRONG_ADDRESS
 
 RETRYABLE = frozenset({429, 500, 502, 503, 504})
 
@@ -47,6 +50,17 @@ def backoff(timing: Timing, attempt: int) -> float:
     """The exponential back-off before retry `attempt` (1, 2, …), jittered to 50-100 %."""
     delay: float = min(timing.backoff_cap, timing.backoff_base * 2.0 ** (attempt - 1))
     return delay * (0.5 + random.random() / 2)  # noqa: S311 - jitter, not crypto
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    """One POST's answer: the status, the JSON body (None: none or not JSON), the API's
+    message (the key scrubbed) and `Retry-After` in seconds."""
+
+    status: int
+    body: Any
+    message: str
+    retry_after: float | None = None
 
 
 class ApiError(Exception):
@@ -91,11 +105,17 @@ class RateLimiter:
 
     def delay(self) -> float:
         """Take the next slot; return how long to wait before using it (0: at once)."""
+        return self.delay_within(math.inf) or 0.0
+
+    def delay_within(self, within: float | None) -> float | None:
+        """`delay()`, but a slot later than `within` seconds from now is not taken (None)."""
         with self._lock:
             now = self._clock()
             slot = now
             if len(self._slots) == self.limit:  # the limit-th latest must leave the window
                 slot = max(now, self._slots[0] + self.window)
+            if within is not None and slot - now > max(within, 0.0):
+                return None
             self._slots.append(slot)
             return slot - now
 
@@ -146,10 +166,13 @@ class Connections:
         with self._lock:
             self._open.add(connection)
 
-    def shut_down(self) -> None:
-        """Shut every socket down: a thread blocked reading one gets an error at once."""
+    def shut_down(self, owner: int | None = None) -> None:
+        """Shut every socket down (only those of thread `owner`, when given): a thread
+        blocked reading one gets an error at once."""
         with self._lock:
-            connections = list(self._open)
+            connections = [
+                c for c in self._open if owner is None or getattr(c, "gate_owner", None) == owner
+            ]
         for connection in connections:
             sock = getattr(connection, "sock", None)
             if sock is not None:
@@ -160,13 +183,17 @@ class Connections:
         """A requests adapter whose (proxied or direct) connections are remembered here."""
         connections = self
 
+        # Each thread has its own requests session, so a connection is only ever used by
+        # the thread that opened it (`gate_owner`): a deadline ends that thread's requests.
         class Connection(HTTPConnection):
             def connect(self) -> None:
+                self.gate_owner = threading.get_ident()
                 super().connect()
                 connections.add(self)
 
         class TlsConnection(HTTPSConnection):
             def connect(self) -> None:
+                self.gate_owner = threading.get_ident()
                 super().connect()
                 connections.add(self)
 
@@ -217,11 +244,52 @@ class Retryable(Exception):
         super().__init__(what)
 
 
+class TooLate(Unreachable):
+    """The request was not sent: the deadline came (or would come) before it could go out."""
+
+
+# What a connection failure says, and which ones mean the address or the proxy is wrong (the
+# hint is then `api-url` and the proxy, not a longer `timeout`).
+REFUSED = "connection refused"
+UNKNOWN_HOST = "unknown host"
+NO_ROUTE = "could not connect"
+PROXY = "the proxy failed"
+TLS = "TLS handshake failed"
+assert {REFUSED, UNKNOWN_HOST, NO_ROUTE, PROXY, TLS} == WRONG_ADDRESS  # gate.core.errors
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    """`exc` and what it wraps (urllib3's MaxRetryError, the socket error), outermost first."""
+    found: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo and len(found) < 12:
+        item = todo.pop(0)
+        if not isinstance(item, BaseException) or item in found:
+            continue
+        found.append(item)
+        todo += [getattr(item, "reason", None), item.__cause__, item.__context__]
+        todo += [a for a in item.args if isinstance(a, BaseException)]
+    return found
+
+
 def describe(exc: requests.exceptions.RequestException) -> str:
-    if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "read timed out"
+    """Why a request failed, in a few words a user can act on."""
+    causes = _causes(exc)
+    text = " ".join(str(c) for c in causes).lower()
+    if any(isinstance(c, NameResolutionError) for c in causes) or "name or service" in text:
+        return UNKNOWN_HOST
+    if isinstance(exc, requests.exceptions.ProxyError):
+        return PROXY
+    if isinstance(exc, requests.exceptions.SSLError):
+        return TLS
+    if any(isinstance(c, ConnectionRefusedError) for c in causes) or "refused" in text:
+        return REFUSED
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "connect timed out"
+    if isinstance(exc, requests.exceptions.ReadTimeout):
+        return "read timed out"
+    if any(isinstance(c, NewConnectionError) for c in causes):
+        return NO_ROUTE
     if isinstance(exc, requests.exceptions.ConnectionError):
-        return "connection failed (refused or reset)"
+        return "connection reset or cut off"
     return type(exc).__name__

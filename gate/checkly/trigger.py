@@ -5,28 +5,32 @@
 `CredentialsRejected`, 402 → `PlanLimit`, a lost answer that cannot be settled →
 `TriggerUncertain` (3).
 
-A trigger has no idempotency key, so it is sent again only when it cannot have started
-anything: a 429 (after `Retry-After`) or a connection that failed before the request went out.
-After an answer that is lost or ambiguous (a read timeout, a reset, a 5xx), a test session is
-looked up by its name (`GET /v1/test-sessions?from=…&textSearch=<token>`): one found is
-adopted, none is triggered once more, several stop the run. A check-session trigger cannot be
-looked up (check sessions have no list): it stops the run, saying where the runs may be.
+A trigger has no idempotency key, so it is sent again only when it provably started nothing:
+a 429 (after `Retry-After`) or a connection that failed before any byte went out (refused,
+unknown host). Every other answer (a timeout, a reset, a 408, any 5xx, a 2xx that cannot be
+read) is ambiguous, and the trigger is never sent again: a test session is looked up by the
+run's token (`gate.checkly.trigger_lookup`), one found is adopted, none or several stop the run
+(exit 3). A check-session trigger cannot be looked up (check sessions have no list): it stops
+the run, saying where the runs may be. No trigger is sent after the deadline.
+
+`InFlight` says what a trigger in progress has done so far (the token, whether the POST went
+out, what it started), so a signal that comes meanwhile can still cancel it.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import urlsplit
 
-from gate.checkly.client import Answer, ChecklyClient
-from gate.checkly.transport import AnswerLost, ApiError, NotSent, Unreachable, backoff
+from gate.checkly.client import ChecklyClient
+from gate.checkly.transport import Answer, AnswerLost, ApiError, NotSent, Unreachable, backoff
+from gate.checkly.trigger_lookup import look_up
+from gate.checkly.trigger_messages import check_uncertain, none_found, several
 from gate.checkly.trigger_request import (
     RunContext,
-    SessionName,
     check_sessions_body,
     session_name,
     test_session_body,
@@ -46,9 +50,12 @@ from gate.options.trigger_options import TriggerConfig, TriggerKind
 TEST_TRIGGER = "/v1/test-sessions/trigger"
 CHECK_TRIGGER = "/v2/check-sessions/trigger"
 NO_MATCH_CODE = "ERR_NO_MATCHING_CHECKS"
-LOOKUP_SKEW_S = 5  # `from` this much before the POST: clocks differ a little
-LOOKUP_SETTLE_S = 1.0  # a session just created may take a moment to be listed
-AMBIGUOUS = frozenset({408, 500, 502, 503, 504})
+
+
+def ambiguous(status: int) -> bool:
+    """Whether an answer leaves open that the trigger started runs: a 408, any 5xx, anything
+    that is neither a 2xx nor another 4xx (a redirect, a 1xx)."""
+    return status == 408 or not (200 <= status < 300 or 400 <= status < 500)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,51 +76,77 @@ class Started:
     filters: str = "all eligible checks"
 
 
+@dataclasses.dataclass
+class InFlight:
+    """A trigger in progress, as far as it got (read by the main thread on a signal)."""
+
+    kind: TriggerKind | None = None
+    token: str | None = None  # the test session's token
+    name: str | None = None  # the test session's name
+    posted_at: float | None = None  # Unix time the (last) POST went out; None: not yet
+    started: Started | None = None  # set as soon as the answer is read
+    lock: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+
 def start(
     client: ChecklyClient,
     trigger: TriggerConfig,
     context: RunContext,
     deadline: float,
     say: Callable[[str], None],
+    *,
+    state: InFlight | None = None,
 ) -> Started:
     """Send the trigger and read its answer (see the module docstring)."""
+    state = state or InFlight()
+    state.kind = trigger.kind
     filters = trigger.describe_filters()
     if trigger.kind is TriggerKind.CHECK_SESSIONS:
         say(f"Triggering check sessions: one run per matched check ({filters})")
         if context.environment_url:
             say("ENVIRONMENT_URL is not passed: check sessions take no variables")
-        return _check_sessions(client, trigger, deadline, say, filters)
+        return _done(
+            state, _check_sessions(client, trigger, deadline, say, filters=filters, state=state)
+        )
     name = session_name(trigger, context)
+    state.token, state.name = name.token, name.name
     say(f'Triggering a test session in {trigger.location} ({filters}): "{name.name}"')
     url = next((v.value for v in variables(trigger, context) if v.key == "ENVIRONMENT_URL"), None)
     if url and context.environment_url == url and not _given_env_url(trigger):
         say(f"ENVIRONMENT_URL={url} ({context.environment_url_from})")
     body = test_session_body(trigger, context, name.name)
-    retried = False
-    while True:
-        since = time.time()
-        try:
-            answer: Answer | None = _send(client, TEST_TRIGGER, body, deadline)
-            why = f"HTTP {answer.status}" if answer else ""
-        except AnswerLost as exc:
-            answer, why = None, str(exc)
-        if answer is not None and answer.status not in AMBIGUOUS:
-            started = _read_test_answer(client, answer, trigger, filters, deadline)
-            if started is not None:
-                _announce(started, say)
-                return started
-            why = "HTTP 201 without a readable test session"
-        found = _look_up(client, name, since, deadline, why)
-        if len(found) == 1:
-            say(f"The trigger's answer was lost ({why}); its test session was found by name")
-            adopted = _adopt(client, found[0], deadline)
-            started = Started(trigger.kind, (adopted,), filters=filters)
+    try:
+        answer: Answer | None = _send(client, TEST_TRIGGER, body, deadline, state)
+        why = f"HTTP {answer.status}: {answer.message}" if answer else ""
+    except AnswerLost as exc:
+        answer, why = None, str(exc)
+    if answer is not None and not ambiguous(answer.status):
+        started = _read_test_answer(client, answer, trigger, filters)
+        if started is not None:
             _announce(started, say)
-            return started
-        if found or retried:
-            raise TriggerUncertain(_uncertain(client, name, why, len(found)))
-        retried = True
-        say(f"The trigger's answer was lost ({why}) and no test session has its name: once more")
+            return _done(state, started)
+        why = f"HTTP {answer.status} without a readable test session"
+    say(
+        f"The trigger's answer was lost ({why}); the trigger is not sent again: looking the "
+        f"test session up by this run's token {name.token}"
+    )
+    posted_at = state.posted_at if state.posted_at is not None else time.time()
+    found, failure = look_up(client, name.token, posted_at, deadline)
+    if len(found) == 1:
+        say(f"Found the triggered test session by its token {name.token}")
+        adopted = _adopt(client, found[0], deadline)
+        started = Started(trigger.kind, (adopted,), filters=filters)
+        _announce(started, say)
+        return _done(state, started)
+    if found:
+        raise TriggerUncertain(several(client.api_url, name.token, why, found))
+    raise TriggerUncertain(none_found(client.api_url, name.token, why, failure))
+
+
+def _done(state: InFlight, started: Started) -> Started:
+    with state.lock:
+        state.started = started
+    return started
 
 
 def _given_env_url(trigger: TriggerConfig) -> bool:
@@ -125,20 +158,26 @@ def _check_sessions(
     trigger: TriggerConfig,
     deadline: float,
     say: Callable[[str], None],
+    *,
     filters: str,
+    state: InFlight,
 ) -> Started:
     try:
-        answer = _send(client, CHECK_TRIGGER, check_sessions_body(trigger), deadline)
+        answer = _send(client, CHECK_TRIGGER, check_sessions_body(trigger), deadline, state)
     except AnswerLost as exc:
-        raise TriggerUncertain(_check_uncertain(client, str(exc))) from exc
-    if answer.status in AMBIGUOUS:
-        raise TriggerUncertain(_check_uncertain(client, f"HTTP {answer.status}"))
+        raise TriggerUncertain(check_uncertain(client.api_url, str(exc))) from exc
+    if ambiguous(answer.status):
+        raise TriggerUncertain(
+            check_uncertain(client.api_url, f"HTTP {answer.status}: {answer.message}")
+        )
     no_match = _refusal(client, answer, trigger, filters)
     if no_match is not None:
         return Started(trigger.kind, no_match=no_match, filters=filters)
     listed = answer.body.get("sessions") if isinstance(answer.body, Mapping) else None
     if not isinstance(listed, list):
-        raise TriggerUncertain(_check_uncertain(client, "HTTP 201 without a list of sessions"))
+        raise TriggerUncertain(
+            check_uncertain(client.api_url, "HTTP 201 without a list of sessions")
+        )
     sessions = tuple(
         StartedSession(
             SessionKind.CHECK,
@@ -157,15 +196,22 @@ def _check_sessions(
     return started
 
 
-def _send(client: ChecklyClient, path: str, body: Mapping[str, Any], deadline: float) -> Answer:
-    """POST, sent again only when it cannot have started anything: a 429, or a connection
-    that failed before the request went out. Raises AnswerLost for everything else."""
-    attempt = 0
+def _send(
+    client: ChecklyClient, path: str, body: Mapping[str, Any], deadline: float, state: InFlight
+) -> Answer:
+    """POST, sent again only when it provably started nothing: a 429, or a connection that
+    failed before any byte went out. Never sent after the deadline. Raises AnswerLost when the
+    request went out and no answer came."""
+    attempt, last = 0, ""
     while True:
+        if client.clock() >= deadline:
+            raise ApiUnreachable.because(f"the trigger was not sent: {_late(attempt, last)}", last)
         try:
+            state.posted_at = time.time()
             answer = client.post(path, body, deadline)
         except NotSent as exc:
             answer, last = None, str(exc)
+            client.trouble(last, deadline)
         except Unreachable as exc:  # the run was stopped
             raise AnswerLost(exc.last) from exc
         if answer is not None and answer.status != 429:
@@ -176,10 +222,17 @@ def _send(client: ChecklyClient, path: str, body: Mapping[str, Any], deadline: f
         if delay is None:
             delay = backoff(client.timing, attempt)
         if client.clock() + delay >= deadline:
-            raise ApiUnreachable(f"the trigger was not accepted before the deadline ({last})")
+            why = f"the trigger was not accepted before the deadline ({last})"
+            raise ApiUnreachable.because(why, client.troubles.last)
         client.cancel.wait(delay)
         if client.cancel.is_set():
             raise AnswerLost("the run was stopped")
+
+
+def _late(attempt: int, last: str) -> str:
+    if attempt == 0:
+        return "the deadline came before it could be sent"
+    return f"the deadline came before it was accepted ({last})"
 
 
 def _refusal(
@@ -204,7 +257,7 @@ def _refusal(
 
 
 def _read_test_answer(
-    client: ChecklyClient, answer: Answer, trigger: TriggerConfig, filters: str, deadline: float
+    client: ChecklyClient, answer: Answer, trigger: TriggerConfig, filters: str
 ) -> Started | None:
     """The started test session, a no-match, or None: a 201 that cannot be read."""
     no_match = _refusal(client, answer, trigger, filters)
@@ -218,30 +271,6 @@ def _read_test_answer(
         SessionKind.TEST, session_id.lower(), _text(body, "testSessionLink"), _text(body, "name")
     )
     return Started(trigger.kind, (found,), filters=filters)
-
-
-def _look_up(
-    client: ChecklyClient, name: SessionName, since: float, deadline: float, why: str
-) -> list[Mapping[str, Any]]:
-    """The test sessions created since the POST whose name is exactly `name`."""
-    if name.search is None:
-        raise TriggerUncertain(
-            f"the trigger's answer was lost ({why}), and the test-session name "
-            f'"{name.name}" is too short to look the session up (3 characters at least): a '
-            "test session may have started; see it in Checkly > Test sessions"
-        )
-    params = {"from": str(math.floor(since) - LOOKUP_SKEW_S), "textSearch": name.search}
-    client.cancel.wait(LOOKUP_SETTLE_S)
-    try:
-        body = client.get("/v1/test-sessions", deadline, params=params | {"limit": "100"}) or {}
-    except (ApiError, Unreachable) as exc:
-        raise TriggerUncertain(
-            f"the trigger's answer was lost ({why}) and the test session could not be looked "
-            f"up ({exc}): it may have started; see Checkly > Test sessions"
-        ) from exc
-    entries = body.get("entries")
-    listed = entries if isinstance(entries, list) else []
-    return [e for e in listed if isinstance(e, Mapping) and e.get("name") == name.name]
 
 
 def _adopt(client: ChecklyClient, entry: Mapping[str, Any], deadline: float) -> StartedSession:
@@ -266,27 +295,6 @@ def _announce(started: Started, say: Callable[[str], None]) -> None:
         say(f"{prefix}{s.kind.value} session {label}{s.id}: {s.link or '(no link yet)'}")
 
 
-def _uncertain(client: ChecklyClient, name: SessionName, why: str, count: int) -> str:
-    where = f"{_app_url(client)}/test-sessions"
-    if count > 1:
-        return (
-            f"the trigger's answer was lost ({why}) and {count} test sessions named "
-            f'"{name.name}" exist: the gate cannot tell which one is its own; see {where}'
-        )
-    return (
-        f"the trigger's answer was lost ({why}) twice, and no test session named "
-        f'"{name.name}" could be found: one may still appear; see {where}'
-    )
-
-
-def _check_uncertain(client: ChecklyClient, why: str) -> str:
-    return (
-        f"the check-session trigger's answer was lost ({why}): check runs may have started "
-        "(and may alert as scheduled runs do), and the gate does not trigger again; see each "
-        f"check's recent runs at {_app_url(client)}/checks"
-    )
-
-
 def _location_hint(client: ChecklyClient, trigger: TriggerConfig) -> str:
     """After a 400: whether `location` is a public region (`GET /v1/locations`), best effort."""
     if trigger.location is None:
@@ -298,13 +306,6 @@ def _location_hint(client: ChecklyClient, trigger: TriggerConfig) -> str:
         f"; location {trigger.location!r} is not a public region ({', '.join(regions)}), so it "
         "must be a private location's slug name"
     )
-
-
-def _app_url(client: ChecklyClient) -> str:
-    host = urlsplit(client.api_url).hostname or ""
-    if host.startswith("api."):
-        return f"https://app.{host[4:]}"
-    return "https://app.checklyhq.com"
 
 
 def _text(body: Mapping[str, Any], key: str) -> str | None:

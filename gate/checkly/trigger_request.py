@@ -10,16 +10,12 @@ because the gate reports and Checkly must not post a second report.
 from __future__ import annotations
 
 import dataclasses
-import secrets
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from gate.core.run_token import new_token, with_token
 from gate.options.trigger_options import TriggerConfig, TriggerKind, Variable
-
-TOKEN_BYTES = 3  # six hex characters: ` · 3f9a1c`
-SEARCH_MAX = 200  # `textSearch` takes 3-200 characters
-SEARCH_MIN = 3
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,10 +30,10 @@ class RunContext:
 
 @dataclasses.dataclass(frozen=True)
 class SessionName:
-    """A test session's name and what to search for it by after an ambiguous answer."""
+    """A test session's name and the run's token it ends with (what a look-up searches for)."""
 
     name: str
-    search: str | None  # None: too short to search (fewer than 3 characters)
+    token: str
 
 
 def default_name(now: datetime) -> str:
@@ -48,13 +44,11 @@ def default_name(now: datetime) -> str:
 def session_name(
     trigger: TriggerConfig, context: RunContext, token: str | None = None
 ) -> SessionName:
-    """`test-session-name`, or the default name followed by a random token (SPEC §8), so two
-    jobs of one run never share a name and the token finds the session again."""
-    if trigger.name is not None:
-        search = trigger.name[:SEARCH_MAX]
-        return SessionName(trigger.name, search if len(search.strip()) >= SEARCH_MIN else None)
-    token = token or secrets.token_hex(TOKEN_BYTES)
-    return SessionName(f"{context.default_name} · {token}", token)
+    """`test-session-name`, or the default name, followed by the run's random token (SPEC §8):
+    no two gate runs share a name, and the token finds the session again."""
+    token = token or new_token()
+    base = trigger.name if trigger.name is not None else context.default_name
+    return SessionName(with_token(base, token), token)
 
 
 def variables(trigger: TriggerConfig, context: RunContext) -> tuple[Variable, ...]:

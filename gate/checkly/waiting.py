@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from gate.checkly.client import ChecklyClient
-from gate.checkly.transport import ApiError, Unreachable
+from gate.checkly.transport import ApiError, TooLate, Unreachable
 from gate.core.errors import CredentialsRejected
 from gate.core.model import SESSION_STATUS, Outcome, Session, SessionKind
 from gate.options.durations import format_duration
@@ -104,6 +104,9 @@ def wait_for_session(
     except Unreachable as exc:
         if client.cancel.is_set():
             return _interrupted(client, ref, tracker.latest)
+        if isinstance(exc, TooLate) and not tracker.reached:  # never asked: no request now
+            why = f"not read: the gate's timeout came before it could ask Checkly ({exc.last})"
+            return Session.unreadable(ref.kind, ref.id, why, outcome=Outcome.INCOMPLETE)
         return _last_read(client, ref, deadline, f"Checkly gave no answer: {exc.last}", tracker)
     if client.cancel.is_set():
         return _interrupted(client, ref, tracker.latest)

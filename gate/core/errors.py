@@ -20,6 +20,12 @@ from __future__ import annotations
 
 import signal
 
+# The causes of a failed connection (as `gate.checkly.transport.describe` words them) that mean
+# the address or the proxy is wrong, not that Checkly is slow.
+WRONG_ADDRESS = frozenset(
+    {"connection refused", "unknown host", "could not connect", "the proxy failed",
+     "TLS handshake failed"}
+)  # fmt: skip
 EXIT_PASSED = 0
 EXIT_FAILED = 1
 EXIT_INVALID = 2
@@ -96,6 +102,26 @@ class ApiUnreachable(NoVerdict):
     """Checkly could not be reached (or kept failing) until the deadline."""
 
     hint = "Check `api-url`, HTTPS_PROXY/NO_PROXY, and status.checklyhq.com; raise `timeout`."
+    WRONG_ADDRESS_HINT = (
+        "Check `api-url` (the Checkly API, e.g. https://api.checklyhq.com) and HTTPS_PROXY/"
+        "NO_PROXY: nothing answered there as Checkly, and a longer `timeout` will not help."
+    )
+
+    @classmethod
+    def at(cls, url: str, cause: str | None) -> ApiUnreachable:
+        """Unreachable at `url`; the hint fits the cause (a refused connection or an unknown
+        host points at `api-url` and the proxy, not at raising `timeout`)."""
+        return cls.because(
+            f"Checkly could not be reached at {url}" + (f": {cause}" if cause else ""), cause
+        )
+
+    @classmethod
+    def because(cls, message: str, cause: str | None) -> ApiUnreachable:
+        """`message`, with the hint that fits `cause` (the last failure, as worded)."""
+        error = cls(message)
+        if cause in WRONG_ADDRESS:
+            error.hint = cls.WRONG_ADDRESS_HINT
+        return error
 
 
 class TriggerRefused(GateError):

@@ -58,6 +58,7 @@ def run(
         signals.install()
     try:
         client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
         start = clock()
         seen_links: set[str] = set()
 
@@ -66,7 +67,7 @@ def run(
                 seen_links.add(session.id)
                 runner.say(neutralize(f"{session.kind.value} session {session.id}: {session.link}"))
 
-        started_runs, warnings = start_trigger(
+        started_runs, warnings, trigger_error = start_trigger(
             config, client, runner, environ=environ, start=start, signals=signals
         )
         triggered = started_runs.sessions if started_runs else ()
@@ -91,29 +92,21 @@ def run(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
         warnings += notes
+        if trigger_error is not None:  # never "passed" on what the trigger could not settle
+            also_failing.append(f"the trigger failed: {trigger_error}")
         sessions = with_missing(sessions, config, [s.id for s in triggered])
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
-            deadline = max(start + config.timeout_s, clock() + DETAILS_BUDGET)
-            base = start_base(sessions, client, config.thresholds, environ, deadline)
-            tags = start_tags(sessions, client, config.thresholds, deadline)
+            deadline = details_deadline(start + config.timeout_s, clock(), client)
             sessions, explained = _explain(
-                sessions, client, config, deadline, signals, started=started
+                sessions, client, config, deadline, signals, started=started, environ=environ
             )
-            sessions, policy_notes = finish_policy(
-                sessions,
-                config.thresholds,
-                base,
-                tags,
-                started=started,
-                interrupted=bool(signals()),
-            )
-            warnings += explained + policy_notes
+            warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
-        no_verdict = _no_verdict(waited, signals)
+        no_verdict = _no_verdict(waited, signals) or (str(trigger_error) if trigger_error else None)
         report = Report(
             sessions=tuple(sessions),
             verdict=verdict,
@@ -128,7 +121,9 @@ def run(
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        return _exit_code(report, problems, waited, signals=signals, runner=runner, config=config)
+        if trigger_error is not None and signals.signum is None:
+            raise trigger_error  # after every report, the sessions given by ID in them
+        return _exit_code(report, problems, waited, signals=signals, runner=runner, client=client)
     finally:
         if own_signals:
             signals.restore()
@@ -141,7 +136,7 @@ def _exit_code(
     *,
     signals: Signals,
     runner: Runner,
-    config: Config,
+    client: ChecklyClient,
 ) -> int:
     """The exit code (SPEC §6), raising what the CLI turns into 2, 3, 130 or 143."""
     if problems:
@@ -151,12 +146,19 @@ def _exit_code(
     if waited.credentials is not None:
         raise waited.credentials
     if not waited.reached:
-        raise ApiUnreachable(f"Checkly could not be reached at {config.api_url}")
+        raise ApiUnreachable.at(client.api_url, client.troubles.last)
     if not report.verdict.passed:
         if runner.github:  # elsewhere the console's last line already says it
             runner.error(report.verdict.summary, title="checkly-gate")
         return EXIT_FAILED
     return EXIT_PASSED
+
+
+def details_deadline(deadline: float, now: float, client: ChecklyClient) -> float:
+    """Failure details get until the deadline, or `DETAILS_BUDGET` after a wait that used it
+    up, never later: the gate exits by `timeout` + the budget + 2 s (SPEC §3)."""
+    latest = deadline + DETAILS_BUDGET - client.timing.deadline_slack
+    return min(max(deadline, now + DETAILS_BUDGET), latest)
 
 
 def waiting_line(count: int, config: Config) -> str:
@@ -216,12 +218,16 @@ def _explain(
     signals: Signals,
     *,
     started: datetime,
+    environ: Mapping[str, str],
 ) -> tuple[list[Session], list[str]]:
-    """The failing runs' reasons (SPEC §5) and labels (SPEC §9), fetched side by side within
-    one deadline; given up at once on a signal."""
+    """The failing runs' reasons (SPEC §5), labels (SPEC §9) and policy marks (SPEC §11: the
+    base branch, the non-blocking tags), fetched side by side within one deadline; given up
+    at once on a signal."""
     from gate.checkly.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
     from gate.checkly.history import HistoryFetch  # noqa: PLC0415 - lazy, see the imports
 
+    base = start_base(sessions, client, config.thresholds, environ, deadline)
+    tags = start_tags(sessions, client, config.thresholds, deadline)
     history = HistoryFetch(
         sessions, client, config.thresholds, deadline=deadline, fallback_start=started
     )
@@ -233,8 +239,17 @@ def _explain(
 
     finished, explained = signals.run(both)
     if finished and explained is not None:
-        return list(explained[0]), list(explained[1])
+        marked, notes = finish_policy(
+            explained[0],
+            config.thresholds,
+            base,
+            tags,
+            started=started,
+            interrupted=bool(signals()),
+        )
+        return marked, [*explained[1], *notes]
     history.close()
+    finish_policy(sessions, config.thresholds, base, tags, started=started, interrupted=True)
     client.abort("the run was interrupted")  # the fetches in flight end now
     note = (
         "interrupted while fetching the failure details; failing runs are linked without a reason"

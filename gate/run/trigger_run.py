@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from gate.checkly.client import ChecklyClient
 from gate.checkly.waiting import WaitResult
+from gate.core.errors import GateError
 from gate.core.model import SESSION_STATUS, Outcome, Session, SessionKind
 from gate.core.signals import Signals
 from gate.options.config import Config
@@ -28,23 +29,26 @@ def start_trigger(
     environ: Mapping[str, str],
     start: float,
     signals: Signals,
-) -> tuple[Started | None, list[str]]:
-    """Trigger mode's first step (SPEC §8): start the runs, abandoned at once on a signal."""
+) -> tuple[Started | None, list[str], GateError | None]:
+    """Trigger mode's first step (SPEC §8): start the runs. A signal meanwhile still learns
+    (and so cancels) what was started; a trigger error is handed back with the notes, so the
+    sessions given by ID are still awaited and reported."""
     if config.trigger is None:
-        return None, []
+        return None, [], None
     from gate.checkly.trigger import start as trigger  # noqa: PLC0415 - only in trigger mode
+    from gate.run.trigger_signal import run_trigger  # noqa: PLC0415 - only in trigger mode
     from gate.runner.ci_context import run_context  # noqa: PLC0415 - only in trigger mode
 
     context = run_context(environ)
     say = lambda line: runner.say(neutralize(line))  # noqa: E731 - untrusted names inside
-    finished, started = signals.run(
-        lambda: trigger(client, config.trigger, context, start + config.timeout_s, say)  # type: ignore[arg-type]
+    chosen = config.trigger
+    deadline = start + config.timeout_s
+    return run_trigger(
+        lambda state: trigger(client, chosen, context, deadline, say, state=state),
+        client,
+        signals,
+        chosen.describe_filters(),
     )
-    if finished and started is not None:
-        return started, []
-    client.abort("the run was interrupted while triggering")
-    note = "interrupted while triggering: Checkly may have started runs the gate does not know"
-    return None, [note]
 
 
 def finish_trigger(

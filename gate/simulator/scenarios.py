@@ -94,7 +94,7 @@ class ScriptedSession:
 class Fault:
     """Something going wrong with a request. Build with the class methods."""
 
-    kind: str  # "status" | "reset" | "hang" | "raw"
+    kind: str  # "status" | "reset" | "hang" | "raw" | "trickle"
     code: int = 0
     body: bytes | None = None
     retry_after: str | None = None
@@ -114,6 +114,12 @@ class Fault:
     def hang(cls, seconds: float) -> Fault:
         """Hold the answer `seconds` (to trip read timeouts), then answer normally."""
         return cls("hang", seconds=seconds)
+
+    @classmethod
+    def trickle(cls, every: float = 0.5) -> Fault:
+        """Answer normally, but one byte every `every` seconds, status line included: each
+        read gets a byte in time, so only an absolute deadline ends the request."""
+        return cls("trickle", seconds=every)
 
     @classmethod
     def raw(cls, status: int, body: bytes) -> Fault:

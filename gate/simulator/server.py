@@ -187,6 +187,9 @@ class Simulator:
         with self._cond:
             self._recorded.append(request)
 
+    def _stopping_now(self) -> bool:
+        return self._stopping.is_set()
+
     def _track(self, conn: socket.socket, *, add: bool) -> None:
         with self._cond:
             (self._connections.add if add else self._connections.discard)(conn)

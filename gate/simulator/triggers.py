@@ -11,9 +11,11 @@ What can be set on it (all optional):
   `"404"` (the default), `"403"` (`errorCode: ERR_NO_MATCHING_CHECKS`) or `"empty"` (a test
   session without results, `{"sessions": []}` from the v2 trigger);
 - `limit`: sessions the plan allows in all; a trigger past it is answered 402;
+- `list_lag`: seconds a new test session takes to appear in `GET /v1/test-sessions`;
 - `fail(route, fault)`: answer the route's next request with `fault` before doing anything;
 - `lose_answer(route, fault)`: do the work (the session is created), then lose the answer
-  (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout).
+  (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout,
+  `Fault.trickle()`, `Fault.raw(201, b"{...")`).
 Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`,
 `checks` (the catalogue, filtered by `tag`, paged by `limit` and `page`).
 """
@@ -72,6 +74,7 @@ class TriggerRoutes:
         self.checks = list(catalogue)
         self.no_match = "404"
         self.limit: int | None = None
+        self.list_lag = 0.0
         self.started = 0  # sessions started by triggers
         self.variables: dict[str, dict[str, str]] = {}  # test session ID → its variables
         self.cancelled: list[str] = []  # session IDs, in the order cancels came
@@ -244,7 +247,11 @@ class TriggerRoutes:
             return error_reply(400, '"limit" must be between 1 and 100')
         now = time.monotonic()
         with self.sim._cond:
-            plays = [p for p in self.sim._plays.values() if p.session.kind == "test"]
+            plays = [
+                p
+                for p in self.sim._plays.values()
+                if p.session.kind == "test" and now - p.added >= self.list_lag
+            ]
             entries = [(p.wall, _entry(p, p.timeline(now), self.sim.account_id)) for p in plays]
         kept = [
             entry

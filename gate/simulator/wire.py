@@ -55,9 +55,16 @@ def error_reply(status: int, message: str, headers: tuple[tuple[str, str], ...] 
     return Reply(status, json_reply(status, api_error(status, message)).body, headers)
 
 
+_TRICKLE = threading.local()  # the handler thread's answer goes out one byte at a time
+
+
 def fault_answer(fault: Fault, stopping: threading.Event) -> tuple[bool, Reply | None]:
     """(whether `fault` answers the request, its answer: None resets the connection); a hang
-    holds the request for its seconds (or until the simulator stops), then answers normally."""
+    holds the request for its seconds (or until the simulator stops), then answers normally;
+    a trickle answers normally, one byte every its seconds."""
+    if fault.kind == "trickle":
+        _TRICKLE.every = fault.seconds
+        return False, None
     if fault.kind == "hang":
         stopping.wait(fault.seconds)
         return False, None
@@ -84,6 +91,8 @@ class Responder(Protocol):
     def _record(self, request: RecordedRequest) -> None: ...
 
     def _track(self, conn: socket.socket, *, add: bool) -> None: ...
+
+    def _stopping_now(self) -> bool: ...
 
 
 class HttpServer(ThreadingHTTPServer):
@@ -115,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
+        _TRICKLE.every = 0.0
         arrived, url = time.monotonic(), urlsplit(self.path)
         sent = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         query = dict(parse_qsl(url.query, keep_blank_values=True))
@@ -131,6 +141,9 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             self.connection.close()
             return
+        if _TRICKLE.every:
+            self._trickle(reply, _TRICKLE.every)
+            return
         try:
             self.send_response(reply.status)
             self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -143,3 +156,18 @@ class Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+    def _trickle(self, reply: Reply, every: float) -> None:
+        head = [f"HTTP/1.1 {reply.status} Simulated\r\n", "Content-Type: application/json\r\n"]
+        head += [f"{k}: {v}\r\n" for k, v in reply.headers]
+        head += [f"Content-Length: {len(reply.body)}\r\n", "Connection: close\r\n\r\n"]
+        data = "".join(head).encode() + reply.body
+        self.close_connection = True
+        for index in range(len(data)):
+            if self.sim._stopping_now():
+                return
+            try:
+                self.connection.sendall(data[index : index + 1])
+            except OSError:
+                return
+            time.sleep(every)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -14,6 +15,7 @@ from gate.checkly.trigger_request import (
     session_name,
 )
 from gate.checkly.trigger_request import test_session_body as build_body
+from gate.core.run_token import ends_with_token, without_token
 from gate.options.trigger_options import TriggerConfig, TriggerKind, Variable
 
 TEST = TriggerKind.TEST_SESSION
@@ -69,14 +71,17 @@ def test_env_wins_over_the_deployment_url() -> None:
     assert sent == [{"key": "ENVIRONMENT_URL", "value": "https://mine.example", "secret": False}]
 
 
-def test_names_and_what_to_search_them_by() -> None:
-    default = session_name(config(), CONTEXT, token="3f9a1c")
-    assert (default.name, default.search) == ("octo/shop · checks #3.1 · 3f9a1c", "3f9a1c")
-    random = {session_name(config(), CONTEXT).search for _ in range(20)}
-    assert len(random) == 20 and all(len(t or "") == 6 for t in random)
-    own = session_name(config(name="x" * 250), CONTEXT)
-    assert (own.name, own.search) == ("x" * 250, "x" * 200)
-    assert session_name(config(name="QA"), CONTEXT).search is None
+def test_every_name_ends_with_the_runs_token() -> None:
+    default = session_name(config(), CONTEXT, token="3f9a1c07")
+    assert (default.name, default.token) == ("octo/shop · checks #3.1 · 3f9a1c07", "3f9a1c07")
+    random = {session_name(config(), CONTEXT).token for _ in range(20)}
+    assert len(random) == 20 and all(re.fullmatch(r"[0-9a-f]{8}", t) for t in random)
+    for given in ("x" * 250, "QA", "Nightly · 12345678"):  # a user-given name too
+        own = session_name(config(name=given), CONTEXT, token="0a1b2c3d")
+        assert own.name == f"{given} · 0a1b2c3d"
+        assert ends_with_token(own.name, "0a1b2c3d") and without_token(own.name) == given
+    assert not ends_with_token("Nightly · 0a1b2c3d (copy)", "0a1b2c3d")
+    assert not ends_with_token("Nightly · 10a1b2c3d", "0a1b2c3d")
 
 
 def test_a_refused_connection_was_not_sent_a_reset_may_have_been() -> None:
