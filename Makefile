@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-dev
 DIST   ?= dist
 
-.PHONY: demo test lint unit bench screenshots install clean lock dist
+.PHONY: demo test lint unit bench screenshots install clean lock dist image-test
 
 # PYTHONWARNINGS drops one message: setuptools' note on every editable install ("Please be careful
 # with folders ... with the same name as your package"), information rather than a problem with
@@ -35,14 +35,16 @@ lint: $(STAMP)
 	$(VENV)/bin/zizmor --offline --quiet action.yml .github/workflows/ .github/dependabot.yml
 	$(VENV)/bin/hadolint Dockerfile
 
-# requirements.lock: the image's runtime dependencies (and setuptools, the build backend the
-# Dockerfile installs the package with), pinned with hashes for CPython 3.12 on Linux, the
-# image's interpreter. Needs PyPI; run it after changing dependencies in pyproject.toml.
+# requirements.lock: the image's runtime dependencies; requirements-build.lock: setuptools, the
+# build backend the Dockerfile's builder stage makes the wheel with (the runtime image has none).
+# Both pinned with hashes for CPython 3.12 on Linux, the image's interpreter. Needs PyPI; run it
+# after changing dependencies in pyproject.toml.
+LOCK_FLAGS := --generate-hashes --quiet --python-version 3.12 --python-platform linux \
+	--custom-compile-command 'make lock'
 lock: $(STAMP)
-	printf 'setuptools>=77  # build backend, for pip install --no-build-isolation\n' \
-	  | $(VENV)/bin/uv pip compile pyproject.toml - --generate-hashes --quiet \
-	      --python-version 3.12 --python-platform linux \
-	      --custom-compile-command 'make lock' --output-file requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml $(LOCK_FLAGS) --output-file requirements.lock
+	printf 'setuptools>=77  # build backend, for pip wheel --no-build-isolation\n' \
+	  | $(VENV)/bin/uv pip compile - $(LOCK_FLAGS) --output-file requirements-build.lock
 
 # The sdist and the wheel, built and checked as release.yml builds and checks them, offline: no
 # build isolation (setuptools, build and twine come from the dev extras). PYTHONDONTWRITEBYTECODE
@@ -69,3 +71,10 @@ screenshots: $(STAMP)
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache demo-output
+
+# The container image built from this Dockerfile (on a stand-in base: no registry is reachable
+# here) and run as the GitHub runner runs it (tests/image/, docs/development.md). As root, it
+# installs podman from Debian's packages first; elsewhere it is skipped, saying why. The first
+# test's setup installs, builds the base and the image: hence the long per-test timeout.
+image-test: $(STAMP)
+	CHECKLY_GATE_IMAGE_TEST=1 $(PY) -m pytest tests/image -ra -p no:cacheprovider --timeout 1800

@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Container entrypoint: the GitHub runner starts this with INPUT_* variables set."""
+"""The gate from a source checkout (`python entrypoint.py`), as the image's `checkly-gate` runs
+it: the same launcher, reading the INPUT_* variables the GitHub runner sets. The tests start the
+container action's program this way (tests/support/entrypoint.py)."""
 
 from gate.launch import main
 

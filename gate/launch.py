@@ -3,7 +3,8 @@
 Importing the gate takes a moment (~0.2 s: requests, jinja2). A SIGINT or SIGTERM in that
 moment, before `gate.cli.main` installs its own handlers, ends the process with 130 / 143 and
 one line saying why, never a KeyboardInterrupt traceback. Only the standard library is imported
-before the handlers are in place.
+before the handlers are in place; in the image, a signal during Python's own start waits,
+blocked, until they are (`install_early_handlers`).
 """
 
 from __future__ import annotations
@@ -30,9 +31,19 @@ def _interrupted(signum: int, frame: FrameType | None) -> None:
 
 
 def install_early_handlers() -> None:
-    """Quiet exits for SIGINT/SIGTERM until the gate installs its own."""
-    for signum in (signal.SIGINT, signal.SIGTERM):
+    """Quiet exits for SIGINT/SIGTERM until the gate installs its own.
+
+    Then both are unblocked. The image starts the gate with them blocked (`env
+    --block-signal=INT,TERM`): one that comes while Python itself starts, before any of this
+    module's code can run, waits instead of raising KeyboardInterrupt inside the standard
+    library, and is delivered here, to the handler just installed. Elsewhere nothing is blocked
+    and unblocking changes nothing.
+    """
+    signums = (signal.SIGINT, signal.SIGTERM)
+    for signum in signums:
         signal.signal(signum, _interrupted)
+    if hasattr(signal, "pthread_sigmask"):  # not on Windows
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, signums)
 
 
 def main() -> int:

@@ -13,6 +13,7 @@ from gate.reports.console import annotate, print_report
 from gate.reports.report import Report
 from gate.runner.comment_history import HistoryEntry
 from gate.runner.workflow import Runner
+from gate.runner.workspace import owned_like_workspace
 
 if TYPE_CHECKING:
     from gate.reports.templating import Templates
@@ -83,7 +84,9 @@ def write_reports(
         if path is None:
             continue
         try:
-            write(path)
+            # a report created in the workspace belongs to the workspace's owner, not root
+            with owned_like_workspace(path, environ):
+                write(path)
         except OSError as exc:
             problems.append(f"{what} {path}: {exc.strerror or exc}")
             # a plain line: the exit's one `::error::` names every report that was not written

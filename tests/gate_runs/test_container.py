@@ -9,6 +9,7 @@ from this machine's environment.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -139,3 +140,29 @@ def test_failing_sessions(tmp_path: Path, simulator: Any) -> None:
     assert "fail" in errors[-1].lower()
     assert run.summary.strip()
     assert_secret_only_masked(run, sim.api_key)
+
+
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="the container runs as root; a file's owner changes only as root"
+)
+def test_reports_belong_to_the_workspace_owner(tmp_path: Path, simulator: Any) -> None:
+    """As root in a workspace the runner's user owns (uid 1001), every report file and folder
+    the gate creates is that user's, so a later step can change or delete it."""
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    os.chown(workspace, 1001, 1001)
+    sessions = SCENARIOS["passing"]()
+    sim = simulator(sessions)
+    reports = {
+        "INPUT_JSON-FILE": "reports/json/checkly.json",
+        "INPUT_JUNIT-FILE": "reports/checkly.xml",
+        "INPUT_SUMMARY-FILE": "checkly.md",
+    }
+    run = run_entrypoint(tmp_path, {**session_inputs(sim, sessions), **reports})
+    assert run.code == 0, run.stdout + run.stderr
+    created = [workspace / "reports", workspace / "reports/json"]
+    created += [workspace / path for path in reports.values()]
+    for path in created:
+        info = path.stat()
+        assert (info.st_uid, info.st_gid) == (1001, 1001), path
+    assert not [p for p in workspace.rglob("*") if p.stat().st_uid == 0]

@@ -6,9 +6,11 @@ Dockerfile's form).
 from __future__ import annotations
 
 import json
+import os
 import re
 import tomllib
 
+import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -31,20 +33,29 @@ def instructions(name: str) -> list[str]:
 
 
 def test_base_image_is_pinned_by_tag_and_digest() -> None:
-    (base,) = instructions("FROM")
-    assert re.fullmatch(r"python:3\.\d+\.\d+-slim-bookworm@sha256:[0-9a-f]{64}", base), base
+    """Every stage starts from the BASE build argument, whose default is the pinned image (the
+    image test passes its stand-in; releases take the default)."""
+    (arg,) = [a for a in instructions("ARG") if a.startswith("BASE=")]
+    assert re.fullmatch(r"BASE=python:3\.\d+\.\d+-slim-bookworm@sha256:[0-9a-f]{64}", arg), arg
+    assert instructions("FROM") == ["${BASE} AS builder", "${BASE}"]
 
 
-def test_entrypoint_is_exec_form_with_absolute_paths() -> None:
+def final_stage() -> str:
+    return dockerfile().replace("\\\n", " ").split("\nFROM ${BASE}\n", 1)[1]
+
+
+def test_entrypoint_is_tini_then_the_installed_gate() -> None:
+    """tini (Debian's package) as PID 1, forwarding signals to the console script."""
     (entry,) = instructions("ENTRYPOINT")
-    argv = json.loads(entry)
-    assert argv[0] == "/usr/local/bin/python"  # where the python image installs it
-    assert argv[1].startswith("/")
-    copied = [c.split() for c in instructions("COPY")]
-    assert any(
-        "entrypoint.py" in parts[:-1] and argv[1].startswith(parts[-1].rstrip("/"))
-        for parts in copied
-    ), "the ENTRYPOINT script is not where COPY puts entrypoint.py"
+    # coreutils' env starts the gate with SIGINT/SIGTERM blocked until its handlers are in
+    # place (gate/launch.py unblocks them; test_hostile_console.py shows why).
+    assert json.loads(entry) == [
+        "/usr/bin/tini", "--", "/usr/bin/env", "--block-signal=INT,TERM",
+        "/usr/local/bin/checkly-gate",
+    ]  # fmt: skip
+    assert "apt-get install -y --no-install-recommends tini " in final_stage()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["scripts"]["checkly-gate"] == "gate.launch:main"
 
 
 def test_environment_and_user() -> None:
@@ -55,13 +66,20 @@ def test_environment_and_user() -> None:
     assert instructions("USER") == []
 
 
-def test_dependencies_are_installed_before_the_code_is_copied() -> None:
-    lines = [line for line in dockerfile().splitlines() if line.startswith(("COPY", "RUN"))]
-    lock_install = next(i for i, line in enumerate(lines) if "--require-hashes" in line)
-    code_copy = next(i for i, line in enumerate(lines) if "gate/" in line and "COPY" in line)
-    assert lines[0].startswith("COPY requirements.lock")
-    assert lock_install < code_copy
-    assert "--no-deps" in dockerfile()
+def test_runtime_stage_installs_the_lock_then_the_builders_wheel() -> None:
+    """The final stage: the hash-checked lock, then only the wheel with --no-deps; no source
+    copied into it (so no second `gate`), no build backend."""
+    final = final_stage()
+    lock_install = final.index("--require-hashes")
+    wheel_install = final.index("from=builder,source=/dist")
+    assert lock_install < wheel_install
+    assert "-r /tmp/requirements.lock" in final
+    assert "--no-deps --no-index /tmp/dist/*.whl" in final
+    assert "COPY" not in final, "the runtime stage copies files: only mounts are needed"
+    assert "requirements-build.lock" not in final
+    # Everything the gate imports is byte-compiled at build time: the standard library, the
+    # dependencies and the gate.
+    assert final.count("python -m compileall") == 3
 
 
 def test_dockerignore_lets_in_what_the_dockerfile_copies() -> None:
@@ -69,14 +87,15 @@ def test_dockerignore_lets_in_what_the_dockerfile_copies() -> None:
     allowed = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
     assert "*" in ignore  # everything else stays out of the build context
     sources = [src.rstrip("/") for c in instructions("COPY") for src in c.split()[:-1]]
+    sources += re.findall(r"--mount=type=bind,source=([^,\s]+)", dockerfile())
     assert sources and set(sources) <= allowed, (sources, allowed)
     for source in sources:
         assert (ROOT / source).exists(), source
 
 
-def locked() -> dict[str, tuple[str, list[str]]]:
-    """requirements.lock → {name: (version, hashes)}."""
-    text = (ROOT / "requirements.lock").read_text(encoding="utf-8").replace("\\\n", " ")
+def locked(name: str = "requirements.lock") -> dict[str, tuple[str, list[str]]]:
+    """requirements.lock (or requirements-build.lock) → {name: (version, hashes)}."""
+    text = (ROOT / name).read_text(encoding="utf-8").replace("\\\n", " ")
     pins = {}
     for line in text.splitlines():
         match = re.match(r"([A-Za-z0-9_.-]+)==(\S+)\s*(.*)", line)
@@ -87,18 +106,25 @@ def locked() -> dict[str, tuple[str, list[str]]]:
 
 
 def test_lock_has_hashes_for_every_pin() -> None:
-    pins = locked()
-    assert pins
-    for name, (_, hashes) in pins.items():
-        assert hashes, f"{name} has no hash in requirements.lock"
+    for lock in ("requirements.lock", "requirements-build.lock"):
+        pins = locked(lock)
+        assert pins
+        for name, (_, hashes) in pins.items():
+            assert hashes, f"{name} has no hash in {lock}"
 
 
 def test_lock_covers_pyproject_dependencies() -> None:
     """`make lock` is due whenever pyproject's runtime dependencies change."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     build = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["build-system"]
-    pins = locked()
-    for spec in [*project["dependencies"], *build["requires"]]:
+    runtime, backend = locked(), locked("requirements-build.lock")
+    # The runtime image gets no build backend: setuptools is only in the builder's lock.
+    assert "setuptools" not in runtime
+    assert set(backend) == {"setuptools"}
+    specs = [(s, runtime) for s in project["dependencies"]] + [
+        (s, backend) for s in build["requires"]
+    ]
+    for spec, pins in specs:
         requirement = Requirement(spec)
         name = str(canonicalize_name(requirement.name))
         assert name in pins, f"{name} is not in requirements.lock: run `make lock`"
@@ -107,3 +133,23 @@ def test_lock_covers_pyproject_dependencies() -> None:
             f"requirements.lock pins {name}=={version}, pyproject wants {requirement}: "
             "run `make lock`"
         )
+
+
+# --- where the image test cannot run (tests/support/container_engine.py) -------------------------
+
+
+def test_the_image_test_says_why_it_cannot_run(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not root: the engine check names the reason; the image test skips with it, or fails with
+    it under .ci/run (CHECKLY_GATE_IMAGE_TEST_REQUIRED=1)."""
+    from tests.support.container_engine import unavailable
+    from tools.image import engine
+
+    monkeypatch.setattr(os, "geteuid", lambda: 1001)
+    with pytest.raises(engine.EngineUnavailable, match="this is not root"):
+        engine.check()
+    monkeypatch.delenv("CHECKLY_GATE_IMAGE_TEST_REQUIRED", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="no engine here"):
+        unavailable("no engine here")
+    monkeypatch.setenv("CHECKLY_GATE_IMAGE_TEST_REQUIRED", "1")
+    with pytest.raises(pytest.fail.Exception, match="must run here, but: no engine here"):
+        unavailable("no engine here")

@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -193,6 +194,26 @@ def test_a_signal_while_importing_exits_quietly(signum: int, code: int) -> None:
     assert b"Traceback" not in done.stderr
     assert done.stderr.decode().count("\n") == 1
     assert "interrupted by SIG" in done.stderr.decode()
+
+
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_signal_before_python_has_started_waits_for_the_launcher(signum: int, code: int) -> None:
+    """As the image starts the gate: SIGINT and SIGTERM blocked (`env --block-signal`). The
+    signal is sent at once, while Python is still starting (where it raised KeyboardInterrupt
+    inside `site` or `re`, or was fatal): it waits, and the launcher's handler gets it."""
+    proc = subprocess.Popen(
+        ["env", "--block-signal=INT,TERM", sys.executable, str(ROOT / "entrypoint.py")],
+        env=plain_environ(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    time.sleep(0.005)  # env has exec'd Python (a signal before that ends env by default)
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == code, err
+    assert b"Traceback" not in err
+    assert err.decode().count("\n") == 1, err
+    assert "interrupted by SIG" in err.decode()
 
 
 def test_the_entrypoints_start_with_the_launcher() -> None:
