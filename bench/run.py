@@ -16,7 +16,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # `python bench/run.py`: make `bench` and `gate` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench import measure
+from bench import evidence_bench, measure
 from bench.table import Results, markdown, targets
 
 DEFAULT_OUTPUT = Path(__file__).resolve().parent / "results" / "latest.md"
@@ -43,6 +43,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-reps", type=int, default=5)
     parser.add_argument("--render-runs", type=int, default=10_000)
     parser.add_argument("--triage-checks", type=int, default=15, help="triage: failing checks")
+    parser.add_argument(
+        "--evidence-runs", type=int, default=30, help="evidence: failing runs with assets"
+    )
+    parser.add_argument(
+        "--report-mb", type=float, default=19.9, help="evidence: Playwright report size (MB)"
+    )
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     return parser.parse_args(argv)
 
@@ -65,7 +71,9 @@ def collect(options: argparse.Namespace) -> Results:
     render = measure.render(options.render_runs)
     say(f"triage: {options.triage_checks} failing checks")
     triage = measure.triage(options.triage_checks)
-    return Results(lag, rows, startup, render, triage, triggered)
+    say(f"evidence: {options.evidence_runs} failing runs; a {options.report_mb:g} MB report")
+    evidence = evidence_bench.measure(options.evidence_runs, int(options.report_mb * 1_000_000))
+    return Results(lag, rows, startup, render, triage, triggered, evidence)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

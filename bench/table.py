@@ -10,6 +10,9 @@ import statistics
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from bench.evidence_bench import EvidenceResult
+from bench.evidence_bench import table as evidence_table
+from bench.evidence_bench import targets as evidence_targets
 from bench.measure import (
     LagResult,
     RenderResult,
@@ -49,6 +52,7 @@ class Results:
     render: RenderResult
     triage: TriageResult
     trigger: Sequence[TriggerRow] = ()
+    evidence: EvidenceResult | None = None
 
 
 def allowed_requests(t: float) -> int:
@@ -120,6 +124,8 @@ def targets(results: Results) -> list[Target]:
             results.triage.history_requests <= MAX_CHECKS,
         ),
     ]
+    if results.evidence is not None:
+        out += [Target(*t) for t in evidence_targets(results.evidence)]
     return out
 
 
@@ -170,6 +176,8 @@ def markdown(results: Results, *, when: datetime | None = None) -> str:
     lines += _startup(results.startup)
     lines += _render(results.render)
     lines += _triage(results.triage)
+    if results.evidence is not None:
+        lines += evidence_table(results.evidence)
     lines += ["### Targets", "", "| target | measured | |", "|---|---|---|"]
     lines += [f"| {t.what} | {t.measured} | {t.mark} |" for t in targets(results)]
     return "\n".join(lines) + "\n"

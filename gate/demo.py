@@ -63,6 +63,8 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
             "--junit-file", str(folder / "junit.xml"),
             "--json-file", str(folder / "report.json"),
             "--pr-comment", "never",
+            "--assets-dir", str(folder / "evidence"),
+            "--root-cause", "request",
             *DEMO_TRIGGER,
             *DEMO_POLICY,
         ]  # fmt: skip
@@ -106,4 +108,5 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
     runner.say("Reports written:")
     for name in ("summary.md", "comment.md", "junit.xml", "report.json"):
         runner.say(f"  {folder / name}")
+    runner.say(f"Evidence of the failing runs (traces, videos, screenshots): {folder / 'evidence'}")
     return EXIT_PASSED

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from gate.core.baseline import BaseFailure
+from gate.core.evidence import Evidence
 from gate.core.outcomes import (
     RUNNING_STATUSES,
     SESSION_STATUS,
@@ -71,6 +72,7 @@ class CheckRun:
     new_error: bool = False  # one of its error groups first seen at or after its session's start
     non_blocking: str | None = None  # why its check is non-blocking ("non-blocking-tags: …")
     base_failure: BaseFailure | None = None  # SPEC §11: its check also fails on the base branch
+    evidence: Evidence | None = None  # SPEC §10, for failing and degraded runs
 
     @property
     def passed_on_retry(self) -> int | None:

@@ -23,6 +23,7 @@ from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options import policy_options
+from gate.options.evidence_options import EvidenceConfig, read_evidence
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
@@ -137,6 +138,20 @@ OPTIONS: tuple[Option, ...] = (
         "fail",
         metavar="POLICY",
     ),
+    Option("assets-dir", "Download failing runs' evidence into this folder.", metavar="DIR"),
+    Option(
+        "assets",
+        "Asset types to download: trace, screenshot, video, report, log, pcap, file, or all.",
+        "trace,screenshot,video,report",
+        metavar="TYPES",
+    ),
+    Option("assets-max-mb", "Most megabytes (10^6 bytes) downloaded in all.", "200", metavar="N"),
+    Option(
+        "root-cause",
+        "Checkly's root-cause analyses: off, existing or request (asks for new errors).",
+        "existing",
+        metavar="WHEN",
+    ),
     Option(
         "flaky-failures",
         "fail or allow: allow leaves runs labelled flaky uncounted (never a new error).",
@@ -178,6 +193,7 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    evidence: EvidenceConfig = EvidenceConfig()  # noqa: RUF009 - frozen, shared safely; what evidence to gather (SPEC §10)
 
     def secrets(self) -> list[str]:
         """The non-empty secret values, to mask and to scan output for."""
@@ -281,6 +297,7 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        evidence=read_evidence(r, cwd or Path.cwd()),
     )
     if r.problems:
         order = {"": -1} | {o.name: i for i, o in enumerate(OPTIONS)}

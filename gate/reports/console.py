@@ -13,6 +13,7 @@ from gate.core.verdict import (
     needs_explaining,
     not_counted_text,
 )
+from gate.reports.console_evidence import evidence_line
 from gate.reports.report import Report
 from gate.runner.workflow import MAX_ANNOTATIONS, MAX_OUTPUT_BYTES, Runner, neutralize
 
@@ -89,6 +90,11 @@ def _to_explain(session: Session, report: Report) -> list[CheckRun]:
     ]
 
 
+def _say_evidence(run: CheckRun, runner: Runner) -> None:
+    if (line := evidence_line(run)) is not None:
+        runner.say(line)
+
+
 def print_report(report: Report, runner: Runner) -> None:
     """Sessions in the order given, each followed by its failing (and degraded) runs."""
     verdict = report.verdict
@@ -120,6 +126,7 @@ def print_report(report: Report, runner: Runner) -> None:
                 continue
             if shown < MAX_FAILING_LINES:
                 runner.say(run_line(run, verdict.thresholds))
+                _say_evidence(run, runner)
                 shown += 1
             else:
                 hidden += 1

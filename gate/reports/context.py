@@ -15,6 +15,12 @@ from typing import Any
 
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import Thresholds, hides_red_session
+from gate.reports.evidence_view import (
+    EvidenceView,
+    RootCauseView,
+    assets_context,
+    evidence_view,
+)
 from gate.reports.fitting import Plan, share_quotas
 from gate.reports.header_view import (
     OUTCOMES,
@@ -61,6 +67,7 @@ class RunView:
     triage: TriageView | None  # SPEC §9: label and evidence (failing and degraded runs)
     group_age: AgeView | None  # its error group's age
     passed_on_retry: int | None  # N: passed on its Nth retry
+    evidence: EvidenceView | None  # SPEC §10: assets, saved files, Playwright tests, root cause
     stands_for_session: bool
     session_id: str
     session_name: str
@@ -106,6 +113,7 @@ class GroupView:
     kind: str  # the family: "test" (test-session groups) or "check" (check-result groups)
     id: str | None  # the group's ID (none when Checkly gave a message without one)
     age: AgeView | None  # "new error" / "known since …", from its first run
+    root_cause: RootCauseView | None = None  # SPEC §10: the first analysis among its runs
 
 
 def build_context(
@@ -164,6 +172,7 @@ def build_context(
         "history": tuple(history_view(h, report.run) for h in history),
         "outcomes": OUTCOMES,
         "outcome_icons": dict(OUTCOME_ICONS),
+        "assets": assets_context(report),
     }
 
 
@@ -193,9 +202,14 @@ def _groups(runs: Sequence[RunView]) -> tuple[GroupView, ...]:
         if run.error_group:
             groups.setdefault(_group_key(run), []).append(run)
     return tuple(
-        GroupView(rs[0].error_group or "", tuple(rs), len(rs), k, i, rs[0].group_age)
+        GroupView(rs[0].error_group or "", tuple(rs), len(rs), k, i, rs[0].group_age, _cause(rs))
         for (k, i, _), rs in groups.items()
     )
+
+
+def _cause(runs: Sequence[RunView]) -> RootCauseView | None:
+    found = [r.evidence.root_cause for r in runs if r.evidence and r.evidence.root_cause]
+    return next((c for c in found if c.state == "done"), found[0] if found else None)
 
 
 def _run_view(session: Session, run: CheckRun, thresholds: Thresholds, start: datetime) -> RunView:
@@ -221,6 +235,7 @@ def _run_view(session: Session, run: CheckRun, thresholds: Thresholds, start: da
         triage=triage_view(run, thresholds),
         group_age=age_view(run.group_age, session.started_at or start),
         passed_on_retry=run.passed_on_retry,
+        evidence=evidence_view(run),
         stands_for_session=run.stands_for_session,
         session_id=session.id,
         session_name=session.title,

@@ -16,6 +16,7 @@ from typing import Any
 from gate import __version__
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import Thresholds, is_failing, not_counted_text
+from gate.reports.evidence_view import evidence_json
 from gate.reports.report import Report, RunInfo, TriggerInfo
 from gate.reports.triage_view import age_view, label_counts, triage_view
 
@@ -35,6 +36,7 @@ def report_dict(report: Report) -> dict[str, Any]:
         "warnings": list(report.warnings),
         "interrupted": report.interrupted,
         "trigger": _trigger(report.trigger),
+        "assetsDir": report.assets_dir,
     }
 
 
@@ -158,6 +160,7 @@ def _run(run: CheckRun, thresholds: Thresholds, start: datetime | None) -> dict[
             "text": run.base_failure.text,
         },
         "notCounted": not_counted_text(run, thresholds),
+        "evidence": evidence_json(run),
     }
 
 

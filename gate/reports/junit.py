@@ -16,7 +16,8 @@ the failure and error counts add up to the gate's failing count whenever fail-on
 failed and timed-out. The reason is the `message`; the body repeats it with the links. The
 result link is in the testcase's `url` attribute and in the suite's `<properties>`
 (`checkly.result-link:<testcase name>`), next to the session's ID, kind, link and outcome.
-Characters XML cannot carry (control characters, ANSI colour codes) are removed.
+Characters XML cannot carry (control characters, ANSI colour codes) are removed. Evidence
+(SPEC §10: attachments, a `testcase` per Playwright test) is added by `junit_evidence`.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import Thresholds, hides_red_session, is_failing, not_counted_text
+from gate.reports.junit_evidence import attach, playwright_cases
 from gate.reports.report import Report
 
 _INVALID_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -92,10 +94,9 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
     run_seconds = 0.0
     for run in session.runs:
         case, kind = _case(run, classname, thresholds)
-        cases.append(case)
-        counts["tests"] += 1
-        if kind:
-            counts[kind] += 1
+        extra = list(playwright_cases(run, case.get("name") or "", classname, xml_text))
+        cases += [case, *(c for c, _ in extra)]
+        _tally(counts, [kind, *(k for _, k in extra)])
         run_seconds += _run_seconds(run) or 0.0
         _run_props(props, run, str(case.get("name")), thresholds)
     if hides_red_session(session, thresholds):
@@ -145,7 +146,16 @@ def _case(run: CheckRun, classname: str, thresholds: Thresholds) -> tuple[ET.Ele
     elif run.outcome is Outcome.DEGRADED:
         out = ET.SubElement(case, "system-out")
         out.text = xml_text(_body(run, run.reason or "degraded (tolerated by fail-on)", thresholds))
+    attach(case, run, xml_text)
     return case, kind
+
+
+def _tally(counts: dict[str, int], kinds: list[str]) -> None:
+    """Count testcases: each one in "tests", and in its kind ("failures", ...) if it has one."""
+    for kind in kinds:
+        counts["tests"] += 1
+        if kind:
+            counts[kind] += 1
 
 
 def _mapping(outcome: Outcome, thresholds: Thresholds) -> str:

@@ -77,6 +77,7 @@ class Report:
     # Why no verdict was possible (credentials, unreachable, signal), in plain words; None: judged
     no_verdict: str | None = None
     trigger: TriggerInfo | None = None
+    assets_dir: str | None = None  # where the evidence was saved (SPEC §10), as given
 
     @property
     def triggered_test_session(self) -> Session | None:

@@ -116,6 +116,7 @@ def run(
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
+            assets_dir=str(config.evidence.assets_dir) if config.evidence.assets_dir else None,
         )
         report = redact(report, runner.scrub_everywhere)
         if on_report is not None:
@@ -220,11 +221,13 @@ def _explain(
     started: datetime,
     environ: Mapping[str, str],
 ) -> tuple[list[Session], list[str]]:
-    """The failing runs' reasons (SPEC §5), labels (SPEC §9) and policy marks (SPEC §11: the
-    base branch, the non-blocking tags), fetched side by side within one deadline; given up
-    at once on a signal."""
+    """The failing runs' reasons (SPEC §5), labels (SPEC §9), evidence (SPEC §10) and policy
+    marks (SPEC §11: the base branch, the non-blocking tags), fetched side by side within one
+    deadline; given up at once on a signal."""
     from gate.checkly.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
+    from gate.checkly.evidence_fetch import Recorder  # noqa: PLC0415 - lazy, see the imports
     from gate.checkly.history import HistoryFetch  # noqa: PLC0415 - lazy, see the imports
+    from gate.run.evidence_run import gather_evidence  # noqa: PLC0415 - lazy, see the imports
 
     base = start_base(sessions, client, config.thresholds, environ, deadline)
     tags = start_tags(sessions, client, config.thresholds, deadline)
@@ -232,10 +235,17 @@ def _explain(
         sessions, client, config.thresholds, deadline=deadline, fallback_start=started
     )
 
+    recorder = Recorder(client)  # keeps the details and groups: the evidence reads them
+
     def both() -> tuple[tuple[Session, ...], list[str]]:
-        explained, notes = explain_failures(sessions, client, config.thresholds, deadline=deadline)
+        explained, notes = explain_failures(
+            sessions, recorder, config.thresholds, deadline=deadline
+        )
+        evidenced, more = gather_evidence(
+            explained, client, config, recorder, deadline=deadline, environ=environ
+        )
         history.collect()
-        return history.apply(explained), [*notes, *history.warnings()]
+        return history.apply(evidenced), [*notes, *more, *history.warnings()]
 
     finished, explained = signals.run(both)
     if finished and explained is not None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from gate.core.evidence import replace_text
 from gate.core.signals import Signals
 from gate.options.config import Config
 from gate.reports.console import annotate, print_report
@@ -33,7 +34,11 @@ def redact(report: Report, scrub: Callable[[str], str]) -> Report:
             note=text(s.note),
             runs=tuple(
                 dataclasses.replace(
-                    r, name=scrub(r.name), reason=text(r.reason), error_group=text(r.error_group)
+                    r,
+                    name=scrub(r.name),
+                    reason=text(r.reason),
+                    error_group=text(r.error_group),
+                    evidence=replace_text(r.evidence, scrub) if r.evidence else None,
                 )
                 for r in s.runs
             ),

@@ -25,6 +25,49 @@ from gate.simulator.scenarios import (
     stable_uuid,
 )
 
+ANALYSIS: Json = {
+    "classification": "APPLICATION ERROR",
+    "rootCause": "The sign-in button is rendered disabled while the session service answers "
+    "503: the login form waits for a CSRF token that never arrives, so the click times out.",
+    "userImpact": "Customers cannot sign in on the web shop; checkout is blocked for them.",
+    "codeFix": "Retry the CSRF token request and enable the button once it arrives.",
+    "evidence": [
+        {"artifacts": [{"name": "TRACE", "type": "TRACE"}], "description": "The trace shows "
+         "the token request answered 503 three times."}
+    ],
+    "referenceLinks": [
+        {"url": "https://playwright.dev/docs/actionability", "title": "Actionability"}
+    ],
+}  # fmt: skip
+
+
+def analysis_for(text: str) -> Json:
+    """A finished analysis of an error group's message: the sign-in one for a Playwright
+    timeout, else one of a failing backend."""
+    if "Timeout" in text or "locator" in text:
+        return ANALYSIS
+    return {
+        "classification": "INFRA ERROR",
+        "rootCause": f"The backend behind the check answers with errors ({text}): its database "
+        "connection pool is exhausted since the last deployment, so requests wait and fail.",
+        "userImpact": "Customers see errors on the pages this endpoint serves.",
+        "codeFix": None,
+        "evidence": [{"artifacts": [{"name": "HTTP_RESPONSE", "type": "RESPONSE"}],
+                      "description": "Every failing response is a 5xx after about 10 s."}],
+        "referenceLinks": [],
+    }  # fmt: skip
+
+
+def existing_analysis(group_id: str, text: str, now: str) -> Json:
+    """One entry of an error group's `rootCauseAnalyses`."""
+    entry = {"id": stable_uuid("rca-existing", group_id), "created_at": now}
+    return entry | {"analysis": analysis_for(text)}
+
+
+def pending_analysis_id(group_id: str) -> str:
+    """The ID of the analysis under way of a group scripted with `root_cause="pending"`."""
+    return stable_uuid("rca-pending", group_id)
+
 
 def iso(epoch: float) -> str:
     """Wall-clock seconds as the API writes them: `2025-08-28T18:23:40.262Z`."""
@@ -187,8 +230,15 @@ def error_group(
     """TestSessionErrorGroup (kind "test") or ErrorGroup (kind "check") of a cleaned message."""
     body: Json = {"id": group_id, "errorHash": _hash(text), "cleanedErrorMessage": text}
     body |= {"rawErrorMessage": _message(results[0]) if results else text}
-    body |= {"archivedUntilNextEvent": False, "rootCauseAnalyses": []}
     first = now - (results[0].group_age_days if results else 3.0) * 86400
+    analyses = [
+        existing_analysis(group_id, text, iso(now - 3600))
+        if r.root_cause is True
+        else {"id": pending_analysis_id(group_id), "created_at": iso(now - 60), "analysis": None}
+        for r in results[:1]
+        if r.root_cause
+    ]
+    body |= {"archivedUntilNextEvent": False, "rootCauseAnalyses": analyses}
     if kind == "check":  # dates only, and one family per check
         days = [datetime.fromtimestamp(t, UTC).date().isoformat() for t in (first, now)]
         check_id = results[0].cid if results else stable_uuid("check", text)

@@ -51,6 +51,13 @@ class ScriptedResult:
     # Failing history entries a buggy or hostile answer puts first, whatever the query asked:
     # o another check's, u one without a date, l one dated after the session's start.
     history_hostile: str = ""
+    # Evidence (SPEC §10): assets as (type, name, bytes) (None: by check type, when failing),
+    # a cut manifest, a Playwright JSON report (a dict, or raw bytes) at a signed URL, and
+    # whether its error group already carries a root-cause analysis (or one under way).
+    assets: tuple[tuple[str, str, int], ...] | None = None
+    assets_truncated: bool = False
+    playwright_report: dict[str, Any] | bytes | None = None
+    root_cause: bool | str = False  # True: a finished analysis; "pending": one under way
 
     def __post_init__(self) -> None:
         self.check_id = self.check_id or stable_uuid("check", self.name)
@@ -151,9 +158,36 @@ def group_id(kind: str, check_id: str, text: str) -> str:
     return stable_uuid(f"{kind}-error-group", check_id if kind == "check" else "", text)
 
 
+def demo_playwright_report(error: str) -> Json:
+    """The Playwright JSON report of the demo's Login runs: a failing test (retried), a
+    flaky one (passed on its retry) and two that passed."""
+
+    def spec(title: str, status: str, *errors: str) -> Json:
+        runs: list[Json] = [
+            {"retry": n, "status": "failed", "duration": 30_000, "error": {"message": e}}
+            for n, e in enumerate(errors)
+        ]
+        if status != "unexpected":
+            runs.append({"retry": len(runs), "status": "passed", "duration": 1_400})
+        test = {"projectName": "chromium", "expectedStatus": "passed", "status": status}
+        return {"title": title, "ok": status != "unexpected", "tests": [test | {"results": runs}]}
+
+    first = f"{error}\nCall log:\n  - waiting for getByRole('button', {{ name: 'Sign in' }})"
+    cart = 'Error: expect(locator).toHaveText(expected) failed\n\nExpected: "1 item"'
+    specs = [
+        spec("signs in with a password", "unexpected", first, first),
+        spec("shows the cart after signing in", "flaky", cart),
+        spec("offers a password reset", "expected"),
+        spec("remembers the email", "expected"),
+    ]
+    suite = {"title": "login.spec.ts", "file": "tests/login.spec.ts", "specs": specs}
+    return {"config": {"version": "1.52.0"}, "suites": [suite | {"suites": []}], "errors": []}
+
+
 def demo_sessions() -> list[ScriptedSession]:
     """The demo's sample: passing, failing with reasons, degraded, slow, and a failing check;
-    triage shows every label (new, flaky, already failing, no history) and a pass on retry."""
+    triage shows every label (new, flaky, already failing, no history) and a pass on retry;
+    evidence shows assets, Playwright tests, an existing root-cause analysis and a new one."""
     login = "TimeoutError: locator.click: Timeout 30000ms exceeded (getByRole('button', 'Sign in'))"
     pw_error = {"message": login, "stack": f"{login}\n    at tests/login.spec.ts:14:21"}
     json_type = {"content-type": "application/json"}
@@ -204,9 +238,11 @@ def demo_sessions() -> list[ScriptedSession]:
                 history="PPPPPPPPPP"),  # new
             run("Login", bad, "PLAYWRIGHT", eu, 31200, error_group=login, group_age_days=0,
                 detail={"playwrightCheckResult": {"errors": [pw_error]}},
-                history="PPFPPPPFPP"),  # flaky, with a new error
+                playwright_report=demo_playwright_report(login),
+                history="PPFPPPPFPP"),  # flaky, with a new error (its analysis is asked for)
             run("Login", bad, "PLAYWRIGHT", us, 30900, error_group=login, group_age_days=0,
-                detail={"playwrightCheckResult": {"errors": [pw_error]}}),
+                detail={"playwrightCheckResult": {"errors": [pw_error]}},
+                playwright_report=demo_playwright_report(login)),
             run("Cart page", bad, "BROWSER", eu, 6100, result_type="ATTEMPT"),
             run("Cart page", ok, "BROWSER", eu, 2900),  # passed on retry 1
             run("Refund assistant", bad, "AGENTIC", us, 18500,
@@ -223,11 +259,11 @@ def demo_sessions() -> list[ScriptedSession]:
             run("Health endpoint", ok, "API", "us-west-2", 171),
         ]),
         ScriptedSession("check", "FAILED", "Checkout API", duration_s=3.0, results=[
-            run("Checkout API", bad, "API", eu, 10012, error_group=checkout,
+            run("Checkout API", bad, "API", eu, 10012, error_group=checkout, root_cause=True,
                 detail={"apiCheckResult": checkout_api}, history="FFPPPPPPPP"),
             run("Checkout API", bad, "API", us, 10020, error_group=checkout,
                 detail={"apiCheckResult": checkout_api}, result_type="ATTEMPT"),
-            run("Checkout API", bad, "API", us, 10008, error_group=checkout,
+            run("Checkout API", bad, "API", us, 10008, error_group=checkout, root_cause=True,
                 detail={"apiCheckResult": checkout_api}),
         ]),
     ]

@@ -1,8 +1,8 @@
 """A Checkly Public API simulator: a real HTTP server for the demo, the tests and the benchmark.
 
 Long-polls (real 408s), partial results, details, error groups, check history (`check_history`),
-auth, rate limits, scripted statuses, `Fault`s; every request is recorded. Bodies: `scenarios`.
-"""
+evidence (`evidence_routes`), auth, rate limits, scripted statuses, `Fault`s; every request is
+recorded. Bodies: `scenarios`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from gate.simulator.bodies import (
 )
 from gate.simulator.catalogue import DeployedCheck
 from gate.simulator.check_history import History
+from gate.simulator.evidence_routes import EvidenceRoutes
 from gate.simulator.play import Play
 from gate.simulator.scenarios import (
     DEFAULT_ACCOUNT_ID,
@@ -94,7 +95,7 @@ class Simulator:
         self._stopping = threading.Event()
         self._server: HttpServer | None = None
         self._thread: threading.Thread | None = None
-        self.triggers = TriggerRoutes(self, catalogue)  # trigger mode: gate.simulator.triggers
+        self.triggers, self.evidence = TriggerRoutes(self, catalogue), EvidenceRoutes(self)
         for session in sessions:
             self.add(session)
 
@@ -211,8 +212,9 @@ class Simulator:
             fault = self._fail_all or (play.faults.popleft() if play and play.faults else None)
         if fault is not None and (answered := fault_answer(fault, self._stopping))[0]:
             return answered[1]
-        refused = self._refuse(headers)
-        if refused is not None:
+        if (ours := self.evidence.answer(method, path, query, headers, sent))[0]:
+            return ours[1]  # evidence_routes: signed URLs without the key, the rest with it
+        if (refused := self._refuse(headers)) is not None:
             return refused
         if (mine := self.triggers.route(method, path)) is not None:
             return self.triggers.serve(mine, query, sent)
@@ -310,9 +312,9 @@ class Simulator:
             (play, index), timeline = hit, hit[0].timeline(time.monotonic())
             r = play.session.results[index]
             if found is not None and found[0] is play:
-                return json_reply(200, test_result_detail(play.session, index, r, timeline))
+                return self.evidence.reply(test_result_detail(play.session, index, r, timeline), r)
             if kind == "check" and r.cid.lower() == args[0].lower() and index < timeline.done:
-                return json_reply(200, check_result_detail(play.session, index, r, timeline))
+                return self.evidence.reply(check_result_detail(play.session, index, r, timeline), r)
         if not all(_UUID.fullmatch(a) for a in args):
             return error_reply(400, "result IDs must be valid GUIDs")
         return error_reply(404, f"Result {args[1]} not found")

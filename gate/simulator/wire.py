@@ -45,6 +45,7 @@ class Reply:
     status: int
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
+    content_type: str = "application/json; charset=utf-8"
 
 
 def json_reply(status: int, payload: Any) -> Reply:
@@ -146,7 +147,7 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             self.send_response(reply.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", reply.content_type)
             self.send_header("Content-Length", str(len(reply.body)))
             for name, value in reply.headers:
                 self.send_header(name, value)

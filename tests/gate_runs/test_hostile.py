@@ -91,7 +91,21 @@ def playwright_failure(i: int) -> ScriptedResult:
         "PLAYWRIGHT",
         "eu-west-1",
         detail={"playwrightCheckResult": {"errors": [error]}},
+        playwright_report=playwright_report(i),
     )
+
+
+def playwright_report(i: int) -> dict[str, object]:
+    """A Playwright JSON report whose files, titles and errors are hostile (SPEC §10)."""
+
+    def test(title: str, status: str, message: str) -> dict[str, object]:
+        failed = {"status": "failed", "error": {"message": message}}
+        results = [failed] if status == "unexpected" else [failed, {"status": "passed"}]
+        return {"title": title, "ok": status != "unexpected", "tests": [
+            {"projectName": "chromium", "status": status, "results": results}]}  # fmt: skip
+
+    specs = [test(hostile(i + 5), "unexpected", hostile(i + 6)), test(hostile(i + 7), "flaky", "x")]
+    return {"suites": [{"title": "t", "file": hostile(i + 8), "specs": specs}]}
 
 
 def grouped_failure(i: int, group: str) -> ScriptedResult:

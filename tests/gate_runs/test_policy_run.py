@@ -173,6 +173,8 @@ def test_a_requested_check_that_did_not_run_is_missing_and_fails(
     missing = next(r for r in session["runs"] if r["checkId"] == DELETED)
     assert missing["link"] == f"https://app.checklyhq.com/checks/{DELETED}"
     assert "deactivated (allow-deactivated)" in missing["reason"]
+    assert missing["triage"] is None and missing["evidence"] is None
+    assert result.report["warnings"] == []  # nothing fetched for a check that did not run
     assert "MISSING" in result.stdout and "❓" in result.summary
     case = next(c for c in result.junit.iter("testcase") if DELETED in (c.get("name") or ""))
     assert case.find("failure") is not None and case.find("failure").get("type") == "missing"  # type: ignore[union-attr]

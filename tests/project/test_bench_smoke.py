@@ -23,10 +23,12 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     argv = ["--sessions", "2", "--t", "1", "--reps", "1", "--interval", "1", "--lag-base", "0.5"]
     argv += ["--startup-reps", "1", "--render-runs", "10", "--output", str(output)]
     argv += ["--trigger-checks", "3", "--trigger-test-checks", "5"]
+    argv += ["--evidence-runs", "2", "--report-mb", "0.5"]
     code = run.main(argv)
     assert code in (0, 1)  # 1 only when a (timed) target missed on a busy machine
     text = output.read_text(encoding="utf-8")
     headings = ("### Verdict lag", "### Scale", "### Trigger mode", "### Start-up", "### Render")
+    headings += ("### Evidence: 2 failing runs",)
     for heading in (*headings, "### Targets"):
         assert heading in text
 
@@ -64,7 +66,7 @@ def test_the_smallest_benchmark_prints_every_table_and_target(tmp_path: Path) ->
     assert (int(triage[1]), int(triage[2]), int(triage[3])) == (10, 10, 5)  # 15 failing checks
 
     marks = re.findall(r"^\| .+ \| (✅|❌) \|$", text, re.M)
-    assert len(marks) == 12
+    assert len(marks) == 14  # 12, and the two of the evidence
     assert code == (0 if set(marks) == {"✅"} else 1)
 
 

@@ -86,6 +86,14 @@ def leading_literal(cell: str) -> str | None:
 
 # --- action.yml against the spec and the code ------------------------------------------------
 
+# SPEC §10's options, named in prose there: name → (how §10 gives its default, action.yml's).
+EVIDENCE_OPTIONS = {
+    "assets-dir": ("(default: none)", None),
+    "assets": ("default `trace,screenshot,video,report`", "trace,screenshot,video,report"),
+    "assets-max-mb": ("(default 200;", "200"),
+    "root-cause": ("(default `existing`", "existing"),
+}
+
 
 def test_action_inputs_are_the_spec_options(action: dict[str, Any]) -> None:
     assert list(action["inputs"]) == [o.name for o in OPTIONS]
@@ -138,9 +146,16 @@ SECTION_11_OPTIONS = ("flaky-failures", "non-blocking-tags", "non-blocking-check
 def test_action_defaults_agree_with_the_spec(action: dict[str, Any]) -> None:
     spec_text = SPEC.read_text(encoding="utf-8")
     rows = option_rows(section(spec_text, "2. Options"))
-    assert list(rows) == [n for n in action["inputs"] if n not in SECTION_11_OPTIONS]
+    evidence = section(
+        spec_text, "10. Evidence: what a reviewer needs to fix a failure without opening Checkly"
+    )
+    evidence = " ".join(evidence.split())
+    for name, (spec_default, default) in EVIDENCE_OPTIONS.items():  # §10 names them in prose
+        assert f"`{name}" in evidence and spec_default in evidence, name
+        assert action_default(action["inputs"][name]) == default, name
     fitting = section(spec_text, "11. Fitting the team's workflow")
-    assert all(f"`{name}`" in fitting for name in SECTION_11_OPTIONS)
+    assert all(f"`{name}" in fitting for name in SECTION_11_OPTIONS)
+    assert [*rows, *EVIDENCE_OPTIONS, *SECTION_11_OPTIONS] == list(action["inputs"])
     for name, cell in rows.items():
         default = action_default(action["inputs"][name])
         if name in CODE_DEFAULTS:

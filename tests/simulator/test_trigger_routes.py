@@ -22,6 +22,7 @@ from gate.cli import main
 from gate.simulator import Fault, ScriptedSession
 from gate.simulator.catalogue import DeployedCheck, demo_catalogue
 from tests.conftest import SimulatorFactory
+from tests.support.evidence_driver import drive_evidence
 from tests.support.openapi import (
     NOT_SERVED_YET,
     OPENAPI,
@@ -69,6 +70,7 @@ def validate_answer(method: str, path: str, status: int, body: bytes) -> tuple[s
 def test_every_post_matches_the_openapi_schema(simulator: SimulatorFactory) -> None:
     sim, limited = simulator(), simulator(rate_limit=0)
     drive_trigger_mode(sim, limited)
+    drive_evidence(sim, limited)
     sim.triggers.no_match = "403"
     call(sim, "POST", TRIGGER, BASE | {"target": {"checkId": [CATALOGUE[0].id[::-1]]}})
     seen = set()

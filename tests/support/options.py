@@ -59,6 +59,10 @@ SPEC_OPTIONS = [
     "fail-on-no-matching",
     "cancel-on-exit",
     "preexisting-failures",
+    "assets-dir",  # SPEC §10
+    "assets",
+    "assets-max-mb",
+    "root-cause",
     "flaky-failures",
     "non-blocking-tags",
     "non-blocking-check-ids",
