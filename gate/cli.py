@@ -12,11 +12,12 @@ from typing import TextIO
 from gate import __version__
 from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import DEFAULT_TIMING, Timing
-from gate.core.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError
+from gate.core.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError, InvalidOptions
 from gate.core.signals import Signals
 from gate.options.config import load_config
 from gate.options.trigger_options import secret_env_values
 from gate.run.pipeline import run
+from gate.run.stopped import leave_no_verdict
 from gate.runner.workflow import Runner
 
 SECRET_ENV = (
@@ -54,6 +55,22 @@ def main(
     signals = Signals()
     signals.install()  # first: a cancelled run still writes its reports
     runner = Runner(env, stream, errors)
+    problems: list[str] = []
+    code = _run(args, env, runner, signals, timing=timing, problems=problems)
+    leave_no_verdict(runner, env, code, problems, args)  # result=no-verdict for every exit but 0, 1
+    return code
+
+
+def _run(
+    args: list[str],
+    env: dict[str, str],
+    runner: Runner,
+    signals: Signals,
+    *,
+    timing: Timing,
+    problems: list[str],
+) -> int:
+    """Options, templates, the run: its exit code, the reasons for a stop into `problems`."""
     runner.mask([*(env[name] for name in SECRET_ENV if env.get(name)), *flag_secrets(args)])
     runner.mask(v for name in SECRET_ENV_LINES for v in secret_env_values(env.get(name, "")))
     try:
@@ -69,22 +86,32 @@ def main(
                 config.comment_template,
                 marker=marker_for(config.comment_key),
             )
-        client = ChecklyClient(config.api_url, config.api_key, config.account_id, timing=timing)
+        client = ChecklyClient(
+            config.api_url,
+            config.api_key,
+            config.account_id,
+            timing=timing,
+            secrets=config.secrets(),
+        )
         return run(config, templates, runner, env, client=client, signals=signals)
     except SystemExit as exc:  # argparse: --help, --version, usage errors
+        problems.append("the command line could not be read (its error is in the step's log)")
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
     except GateError as exc:
         runner.error(exc.diagnostics(), title="checkly-gate")
+        problems += exc.problems if isinstance(exc, InvalidOptions) else [exc.diagnostics()]
         return exc.exit_code
     except KeyboardInterrupt:  # only where the handlers cannot be installed (not the main thread)
         runner.error("interrupted by SIGINT", title="checkly-gate")
+        problems.append("interrupted by SIGINT")
         return EXIT_SIGINT
     except Exception as exc:
-        runner.error(
+        message = (
             f"internal error: {type(exc).__name__}: {exc}. This is a bug in checkly-gate "
-            f"{__version__}; please report it with this log.",
-            title="checkly-gate bug",
+            f"{__version__}; please report it with this log."
         )
+        runner.error(message, title="checkly-gate bug")
+        problems.append(message)
         return EXIT_NO_VERDICT
     finally:
         signals.release()

@@ -15,7 +15,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import quote
 
@@ -38,14 +38,15 @@ from gate.checkly.transport import (
     Unreachable,
     api_message,
     backoff,
+    cut_message,
     describe,
     retry_after_seconds,
     sent_or_not,
 )
 from gate.checkly.troubles import Troubles
 from gate.core.errors import CredentialsRejected
-from gate.core.masking import secret_forms
 from gate.core.model import CheckRun, Session, SessionKind
+from gate.core.untrusted import answer_scrubber, clean_body, clean_json, scrub_clean
 
 LATE_TOLERANCE = 0.05  # a request due exactly at the deadline (its last try) still goes out
 CUT_OFF = "no whole answer before the deadline (it came too slowly)"
@@ -64,11 +65,12 @@ class ChecklyClient:
         limiter: RateLimiter | None = None,
         clock: Callable[[], float] = time.monotonic,
         timing: Timing = DEFAULT_TIMING,
+        secrets: Iterable[str] = (),  # the GitHub token, `secret-env` values: scrubbed too
     ) -> None:
         self.api_url = api_url.rstrip("/")
         self.timing = timing
         self._api_key = api_key
-        self._key_forms = secret_forms(api_key)  # what to scrub from Checkly's messages
+        self._scrub = answer_scrubber([api_key, *secrets])  # from every answer (SPEC §5)
         self.account_id = account_id
         self.cancel = threading.Event()
         self.cancel_reason = ""
@@ -138,7 +140,7 @@ class ChecklyClient:
                 raise Retryable(f"HTTP {status} with a body that is not JSON") from exc
             if not isinstance(body, dict):
                 raise Retryable(f"HTTP {status} with a JSON body that is not an object")
-            return body
+            return clean_body(body, self._scrub)  # hostile text inert, once (SPEC §5)
         if status in RETRYABLE or status == 408:
             delay = retry_after_seconds(response.headers.get("Retry-After"))
             raise Retryable(f"HTTP {status}: {self._message(response)}", delay)
@@ -146,10 +148,7 @@ class ChecklyClient:
 
     def _message(self, response: requests.Response) -> str:
         """The API's error message, without the key should Checkly (or a proxy) echo it."""
-        message = api_message(response)
-        for form in self._key_forms:
-            message = message.replace(form, "***")
-        return message
+        return cut_message(scrub_clean(api_message(response), self._scrub))
 
     def get(
         self,
@@ -271,7 +270,7 @@ class ChecklyClient:
         if fired[0]:
             raise AnswerLost(CUT_OFF)
         try:
-            parsed = response.json() if content else None
+            parsed = clean_json(response.json(), self._scrub) if content else None
         except ValueError:
             parsed = None
         retry = retry_after_seconds(response.headers.get("Retry-After"))

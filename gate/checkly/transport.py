@@ -143,7 +143,8 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float | 
 
 
 def api_message(response: requests.Response) -> str:
-    """The API's error message from an ApiError body, else the reason phrase."""
+    """The API's error message from an ApiError body, else the reason phrase. Whole: the
+    client scrubs the secrets from it before `cut_message` cuts it."""
     try:
         body = response.json()
     except ValueError:
@@ -151,8 +152,16 @@ def api_message(response: requests.Response) -> str:
     if isinstance(body, Mapping):
         message = body.get("message") or body.get("error")
         if isinstance(message, str) and message:
-            return message[:500]
+            return message
     return response.reason or f"HTTP {response.status_code}"
+
+
+MAX_MESSAGE = 500
+
+
+def cut_message(message: str, limit: int = MAX_MESSAGE) -> str:
+    """An API message cut to `limit` characters (after its secrets were scrubbed)."""
+    return message if len(message) <= limit else message[: limit - 1] + "…"
 
 
 class Connections:

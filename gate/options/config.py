@@ -24,6 +24,7 @@ from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
 from gate.options import policy_options
 from gate.options.evidence_options import EvidenceConfig, read_evidence
+from gate.options.report_paths import report_path_problems
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
@@ -152,22 +153,9 @@ OPTIONS: tuple[Option, ...] = (
         "existing",
         metavar="WHEN",
     ),
-    Option(
-        "flaky-failures",
-        "fail or allow: allow leaves runs labelled flaky uncounted (never a new error).",
-        "fail",
-        metavar="POLICY",
-    ),
-    Option(
-        "non-blocking-tags",
-        "Checks with any of these tags run and are shown, but never counted.",
-        metavar="TAGS",
-    ),
-    Option(
-        "non-blocking-check-ids",
-        "Checks (IDs or links) that run and are shown, but are never counted.",
-        metavar="IDS",
-    ),
+    Option("flaky-failures", "fail, or allow: flaky runs uncounted.", "fail", metavar="POLICY"),
+    Option("non-blocking-tags", "Checks with these tags are never counted.", metavar="TAGS"),
+    Option("non-blocking-check-ids", "Checks (IDs, links) never counted.", metavar="IDS"),
 )
 
 
@@ -269,6 +257,8 @@ def load_config(
     r.unknown_arguments(extra)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
     outputs = r.outputs()
+    for option, why in report_path_problems(outputs, environ, cwd or Path.cwd()):
+        r.bad(option, r.values[option], why)
     trigger = read_trigger(r)
     config = Config(
         api_key=r.secret("api-key", "the api-key input (from a secret) or CHECKLY_API_KEY") or "",

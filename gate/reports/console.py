@@ -28,6 +28,7 @@ LABEL = {
     Outcome.MISSING: "MISSING",
 }
 MAX_FAILING_LINES = 200
+MAX_OUTPUT_NAME = 500  # characters of a session name in the `sessions` output
 GROUP_PASSED_AT = 20  # more sessions than this: the passed ones share one line
 
 
@@ -140,10 +141,7 @@ def print_report(report: Report, runner: Runner) -> None:
         )
     for warning in report.warnings:
         runner.say(neutralize(f"note: {warning}"))
-    if report.no_verdict_reason:
-        runner.say(neutralize(f"No verdict: {report.no_verdict_reason}. The gate fails."))
-    else:
-        runner.say(neutralize(verdict.summary))
+    runner.say(neutralize(report.summary))
 
 
 def _retried(report: Report) -> int:
@@ -151,7 +149,8 @@ def _retried(report: Report) -> int:
 
 
 def annotate(report: Report, runner: Runner) -> None:
-    """One `::error` per failing run (`::warning` per degraded), at most 10 of each kind."""
+    """One `::error` per failing run (`::warning` per degraded), at most 10 of each kind in
+    all, the exit's own `::error` and the "N more" one included."""
     if not runner.github:
         return
     thresholds = report.verdict.thresholds
@@ -162,7 +161,12 @@ def annotate(report: Report, runner: Runner) -> None:
         if r.outcome is Outcome.DEGRADED and not is_failing(r.outcome, thresholds)
     ]
     for kind, items in (("error", errors), ("warning", warnings)):
-        keep = items if len(items) <= MAX_ANNOTATIONS else items[: MAX_ANNOTATIONS - 1]
+        # 10 of each kind in all (SPEC §5): those written already count, and one `::error` is
+        # kept for the exit's own (the verdict, or why there is none)
+        room = MAX_ANNOTATIONS - runner.annotations[kind] - (1 if kind == "error" else 0)
+        if room <= 0:
+            continue
+        keep = items if len(items) <= room else items[: room - 1]
         for session, run in keep:
             label = f", {run.triage.label.value}" if run.triage is not None else ""
             title = f"{run.name} ({LABEL[run.outcome].lower()}{label})"
@@ -186,6 +190,10 @@ def annotate(report: Report, runner: Runner) -> None:
             )
 
 
+def _cut(name: str) -> str:
+    return name[: MAX_OUTPUT_NAME - 1] + "…"
+
+
 def outputs(report: Report, comment_url: str | None, json_file: str | None) -> dict[str, str]:
     """The step outputs of SPEC §5, each under 64 KiB."""
     verdict = report.verdict
@@ -193,7 +201,7 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         {
             "id": s.id,
             "kind": s.kind.value,
-            "name": s.name,
+            "name": s.name if s.name is None or len(s.name) <= MAX_OUTPUT_NAME else _cut(s.name),
             "outcome": s.outcome.value,
             "link": s.link,
         }
@@ -213,7 +221,7 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         text = json.dumps(cut, separators=(",", ":"))
     triggered = report.triggered_test_session
     return {
-        "result": verdict.result,
+        "result": report.result,
         "total-count": str(verdict.total),
         "passed-count": str(verdict.passed_count),
         "failed-count": str(verdict.failing),

@@ -50,7 +50,9 @@ def choose_plan(report: Report, budget: int, layout: Layout) -> Plan:
     passed = problems = 0.0
     count = 0
     for session in report.sessions:
-        names = len(session.title) + len(session.link or "")
+        # what the name costs rendered (md_text cuts and escapes it), not the raw name
+        shown_name = rendered_bytes(session.title)
+        names = shown_name + len(session.link or "")
         full += layout.per_session + names
         one_line = layout.per_compact_session + names if layout.per_compact_session else 0
         compact += one_line
@@ -60,8 +62,8 @@ def choose_plan(report: Report, budget: int, layout: Layout) -> Plan:
             cost = estimate_run_bytes(run, layout.run_overhead)
             if run.outcome is Outcome.PASSED:
                 passed += cost * layout.passed_runs
-            else:
-                problems += cost * layout.other_runs
+            else:  # a listed failing run names its session too
+                problems += (cost + shown_name) * layout.other_runs
                 count += 1
     if base + full + passed + problems <= budget:
         return Plan()
@@ -82,9 +84,14 @@ def estimate_run_bytes(run: CheckRun, overhead: int = 60) -> int:
     size = overhead + len(run.link or "") + 2 * len(run.outcome.value)
     for text in (run.name, run.location, run.check_type, run.reason or run.error_group):
         if text:
-            escaped = md_text(text)
-            size += len(escaped) if escaped.isascii() else len(escaped.encode())
+            size += rendered_bytes(text)
     return size
+
+
+def rendered_bytes(text: str) -> int:
+    """The UTF-8 size of `text` as a built-in report shows it (`md_text`: cut and escaped)."""
+    escaped = md_text(text)
+    return len(escaped) if escaped.isascii() else len(escaped.encode())
 
 
 def fit(

@@ -16,12 +16,12 @@ OUTCOMES: tuple[str, ...] = tuple(o.value for o in Outcome)
 def verdict_view(report: Report) -> dict[str, Any]:
     verdict = report.verdict
     return {
-        "result": verdict.result,
-        "passed": verdict.passed,
+        "result": report.result,
+        "passed": report.passed,
         "judged": report.judged,
         "no_verdict_reason": report.no_verdict_reason,
-        "icon": "✅" if verdict.passed else "❌",
-        "summary": verdict.summary,
+        "icon": ("✅" if verdict.passed else "❌") if report.judged else "⛔",
+        "summary": report.summary,
         "reasons": tuple(verdict.reasons),
         "total": verdict.total,
         "failing": verdict.failing,

@@ -1,8 +1,10 @@
 """The machine-readable report (`json-file`): the report model as JSON, `schemaVersion` 1.
 
 Described by `gate/reports/schema/report.schema.json` (JSON Schema draft 2020-12, package
-data). Keys are camelCase like Checkly's API. Within schema version 1, fields are only ever added; a
-removal or a change of meaning bumps `schemaVersion`.
+data). Keys are camelCase like Checkly's API. Within a schema version, fields are only ever added; a
+removal or a change of meaning would bump `schemaVersion`, which SPEC §5 fixes at 1. A run without
+a verdict says `verdict.result: "no-verdict"` with `passed` and `judged` false: SPEC's rule that
+no report says "passed" without a verdict, read as a fix within version 1, not a new version.
 """
 
 from __future__ import annotations
@@ -60,11 +62,11 @@ def schema() -> dict[str, Any]:
 def _verdict(report: Report) -> dict[str, Any]:
     verdict = report.verdict
     return {
-        "result": verdict.result,
-        "passed": verdict.passed,
+        "result": report.result,
+        "passed": report.passed,
         "judged": report.judged,
         "noVerdictReason": report.no_verdict_reason,
-        "summary": verdict.summary,
+        "summary": report.summary,
         "reasons": list(verdict.reasons),
         "total": verdict.total,
         "failing": verdict.failing,

@@ -11,6 +11,8 @@ from gate import __version__
 from gate.core.model import CheckRun, Session
 from gate.core.verdict import Verdict
 
+NO_VERDICT = "no-verdict"  # the `result` of every run that ends other than 0 or 1 (SPEC §5)
+
 
 @dataclasses.dataclass(frozen=True)
 class RunInfo:
@@ -89,6 +91,23 @@ class Report:
     def judged(self) -> bool:
         """Whether the check runs were judged (False when no verdict was possible)."""
         return self.no_verdict is None
+
+    @property
+    def result(self) -> str:
+        """`passed`, `failed`, or `no-verdict` when the check runs were not judged (SPEC §5)."""
+        return self.verdict.result if self.judged else NO_VERDICT
+
+    @property
+    def passed(self) -> bool:
+        """Whether the gate passed: never without a verdict."""
+        return self.judged and self.verdict.passed
+
+    @property
+    def summary(self) -> str:
+        """The verdict and why in plain words, or why there is none."""
+        if self.judged:
+            return self.verdict.summary
+        return f"No verdict: {self.no_verdict}. The gate fails."
 
     @property
     def no_verdict_reason(self) -> str | None:

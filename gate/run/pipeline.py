@@ -57,7 +57,7 @@ def run(
     if own_signals:
         signals.install()
     try:
-        client = client or ChecklyClient(config.api_url, config.api_key, config.account_id)
+        client = client or _client(config)
         client.troubles.say = lambda line: runner.say(neutralize(line))  # why, at once (§3)
         start = clock()
         seen_links: set[str] = set()
@@ -128,6 +128,13 @@ def run(
     finally:
         if own_signals:
             signals.restore()
+
+
+def _client(config: Config) -> ChecklyClient:
+    """The client, every secret scrubbed from Checkly's answers as they arrive (SPEC §5)."""
+    return ChecklyClient(
+        config.api_url, config.api_key, config.account_id, secrets=config.secrets()
+    )
 
 
 def _exit_code(

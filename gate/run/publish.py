@@ -141,7 +141,7 @@ def _comment(
         token=config.github_token,
         mode=config.pr_comment,
         key=config.comment_key,
-        gate_failed=not report.verdict.passed,
+        gate_failed=not report.passed,
         environ=environ,
         render=lambda history: render_comment(report, templates, marker=marker, history=history),
         entry=entry,

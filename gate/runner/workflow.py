@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import uuid
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TextIO
@@ -17,6 +18,7 @@ from typing import TextIO
 from gate.core.masking import MIN_SECRET_LENGTH, scrub, secret_forms
 
 MAX_ANNOTATIONS = 10  # the runner shows at most 10 errors and 10 warnings per step
+ANNOTATION_KINDS = ("error", "warning")
 MAX_OUTPUT_BYTES = 64 * 1024
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 
@@ -64,6 +66,9 @@ class Runner:
         self._secrets: list[str] = []
         self._forms: list[str] = []
         self._gone: list[TextIO] = []  # streams given up
+        self.result: str | None = None  # the last `result` output written
+        self.summary_written = False  # whether this run appended to the step summary
+        self.annotations: Counter[str] = Counter()  # `::error` / `::warning` lines written
 
     def scrub(self, text: str) -> str:
         """Replace every known secret (and its encoded forms) by `***` in a log line or message:
@@ -94,8 +99,17 @@ class Runner:
             _discard(stream)
 
     def command(self, name: str, message: str, **properties: str) -> None:
+        """A workflow command. An 11th `::error` (or `::warning`) of the step is a plain line:
+        the runner shows 10 of each kind (SPEC §5), and the gate says which ten."""
         if not self.github:
             return
+        if name in ANNOTATION_KINDS:
+            if self.annotations[name] >= MAX_ANNOTATIONS:
+                lines = message.splitlines() or [""]
+                for line in (f"{name}: {lines[0]}", *(f"  {x}" for x in lines[1:])):
+                    self.say(neutralize(line))
+                return
+            self.annotations[name] += 1
         props = ",".join(f"{k}={escape_property(v)}" for k, v in properties.items() if v)
         self.say(f"::{name}{' ' + props if props else ''}::{escape_data(message)}")
 
@@ -140,6 +154,7 @@ class Runner:
         def write(path: Path) -> None:
             with open(path, "a", encoding="utf-8") as handle:
                 handle.write(markdown if markdown.endswith("\n") else markdown + "\n")
+            self.summary_written = True
 
         return write
 
@@ -149,6 +164,7 @@ class Runner:
             return
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(format_outputs(outputs))
+        self.result = outputs.get("result", self.result)
 
 
 def _same_file(one: TextIO | None, other: TextIO) -> bool:

@@ -59,7 +59,7 @@ def test_no_session_ids_is_an_invalid_option(tmp_path: Path) -> None:
     assert "Traceback" not in run.stderr
     assert_secret_only_masked(run, FAKE_KEY)
     assert_secret_only_masked(run, FAKE_TOKEN)
-    assert "result" not in run.outputs
+    assert run.outputs == {"result": "no-verdict"}  # never read as a pass (SPEC §5)
 
 
 def test_every_bad_option_is_reported_at_once(tmp_path: Path) -> None:

@@ -112,7 +112,7 @@ def test_credentials_refused_exit_3_with_hint(simulator: SimulatorFactory, tmp_p
     errors = run.errors()
     assert len(errors) == 1
     assert "401" in errors[0] and "api-key" in errors[0]
-    assert run.outputs["result"] == "failed"
+    assert run.outputs["result"] == "no-verdict"
     assert "cu_wrong_key_123456" not in run.summary
     for line in run.stdout.splitlines():
         assert "cu_wrong_key_123456" not in line or line == "::add-mask::cu_wrong_key_123456"

@@ -1,8 +1,8 @@
 """A run without a verdict (SPEC §6, exit 3 or 130/143) says so in every report.
 
-Refused credentials, a Checkly that never answered, or a signal: the gate still exits as
-failed (`result: failed`), but the summary, the comment and the JSON report say "no verdict"
-and why, never an ordinary "gate failed".
+Refused credentials, a Checkly that never answered, or a signal: the `result` output is
+`no-verdict`, and the summary, the comment and the JSON report say "no verdict" and why, never
+an ordinary "gate failed" (nor "passed": tests/gate_runs/test_no_verdict_result.py).
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def test_each_kind_of_no_verdict_heads_the_summary_and_the_comment(kind: str) ->
     context = template_context(report)
     assert context["verdict"]["judged"] is False
     assert context["verdict"]["no_verdict_reason"] == reason
-    assert context["verdict"]["result"] == "failed"  # the outputs do not change
+    assert context["verdict"]["result"] == "no-verdict"  # as the `result` output says
+    assert context["verdict"]["passed"] is False
 
 
 def test_the_example_templates_say_no_verdict_too() -> None:
@@ -118,20 +119,20 @@ def test_the_json_report_says_no_verdict_and_validates() -> None:
     report = dataclasses.replace(stopped_report(), no_verdict=reason)
     data = report_dict(report)
     VALIDATOR.validate(data)
-    assert data["schemaVersion"] == 1  # additive: the schema version stays
+    assert data["schemaVersion"] == 1  # SPEC §5 fixes it; `result` says `no-verdict`
     assert data["verdict"]["judged"] is False
     assert data["verdict"]["noVerdictReason"] == reason
-    assert data["verdict"]["result"] == "failed"
+    assert (data["verdict"]["result"], data["verdict"]["passed"]) == ("no-verdict", False)
 
     judged = report_dict(stopped_report())
     VALIDATOR.validate(judged)
     assert (judged["verdict"]["judged"], judged["verdict"]["noVerdictReason"]) == (True, None)
 
 
-def test_older_version_1_reports_without_the_new_fields_still_validate() -> None:
+def test_version_2_reports_say_whether_they_were_judged() -> None:
     data = report_dict(stopped_report())
     del data["verdict"]["judged"], data["verdict"]["noVerdictReason"]
-    VALIDATOR.validate(data)
+    assert not VALIDATOR.is_valid(data)
     wrong = report_dict(stopped_report())
     wrong["verdict"]["judged"] = "no"
     assert not VALIDATOR.is_valid(wrong)
@@ -155,10 +156,10 @@ def test_a_refused_api_key_is_no_verdict_in_every_report(
         test_ids=[session.id],
         args=["--timeout", "30s"],
     )
-    assert run.code == 3, run.stdout  # exit code and outputs as before
-    assert run.outputs["result"] == "failed"
+    assert run.code == 3, run.stdout
+    assert run.outputs["result"] == "no-verdict"
     verdict = run.report["verdict"]
-    assert (verdict["result"], verdict["judged"]) == ("failed", False)
+    assert (verdict["result"], verdict["judged"]) == ("no-verdict", False)
     assert verdict["noVerdictReason"].startswith("Checkly refused the API key (HTTP 401)")
     assert f"[account {sim.account_id}]" in verdict["noVerdictReason"]
     assert "cu_not_the_right_key" not in verdict["noVerdictReason"]
@@ -183,7 +184,7 @@ def test_an_unreachable_checkly_is_no_verdict_in_every_report(tmp_path: Path) ->
         args=["--timeout", "1s"],
     )
     assert run.code == 3, run.stdout
-    assert run.outputs["result"] == "failed"
+    assert run.outputs["result"] == "no-verdict"
     verdict = run.report["verdict"]
     assert (verdict["judged"], verdict["noVerdictReason"]) == (
         False,

@@ -88,9 +88,9 @@ def test_annotations_are_capped_at_ten_per_kind_with_a_count() -> None:
     lines = out.getvalue().splitlines()
     errors = [line for line in lines if line.startswith("::error ")]
     warnings = [line for line in lines if line.startswith("::warning ")]
-    assert len(errors) == 10
+    assert len(errors) == 9  # the 10th is the exit's own (the verdict)
     assert errors[-1] == (
-        "::error title=5 more failing check runs::... and 5 more failing check runs: "
+        "::error title=6 more failing check runs::... and 6 more failing check runs: "
         "see the job summary."
     )
     assert errors[0].startswith("::error title=bad 0 (failed)::status code equals 200, got 500")
@@ -166,3 +166,15 @@ def test_console_says_no_verdict_instead_of_a_failure() -> None:
     assert last == (
         "No verdict: Checkly refused the API key (HTTP 401): Unauthorized. The gate fails."
     )
+
+
+def test_the_runner_writes_no_eleventh_annotation_of_a_kind() -> None:
+    runner, out = github()
+    for n in range(12):
+        runner.command("error", f"problem {n}\nsecond line", title=f"t{n}")
+        runner.command("warning", f"careful {n}")
+    commands = [line for line in out.getvalue().splitlines() if line.startswith("::")]
+    assert len([c for c in commands if c.startswith("::error ")]) == 10
+    assert len([c for c in commands if c.startswith("::warning")]) == 10
+    assert "error: problem 11" in out.getvalue().splitlines()  # still in the log, plainly
+    assert "  second line" in out.getvalue().splitlines()

@@ -6,7 +6,8 @@ Enterprise Server). It keeps issue comments and pull requests in memory, paginat
 `fail("POST", r"/repos/o/r/issues/\\d+/comments", 502, after=True)` stores the comment and then
 answers 502 (a lost response); `status=0` drops the connection without answering.
 `GET /user` names `actor`, except for an installation token (`ghs_…`), which gets a 403 as on
-GitHub.
+GitHub. Every request acts as `actor`: editing or deleting a comment of another author is a
+403, as on GitHub.
 """
 
 from __future__ import annotations
@@ -206,6 +207,9 @@ class FakeGitHub:
                 if not found:
                     return 404, {"message": "Not Found"}, {}
                 comment = found[0]
+                if method in ("PATCH", "DELETE") and comment["user"]["login"] != self.actor:
+                    # as GitHub: a token may not edit another account's (or app's) comment
+                    return 403, {"message": "Resource not accessible by integration"}, {}
                 if method == "PATCH":
                     comment["body"] = body["body"]
                     comment["updated_at"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

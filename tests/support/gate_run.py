@@ -239,4 +239,4 @@ def assert_nothing_lost(
     assert [s["id"] for s in listed] == ids, "sessions output"
     assert int(outputs["total-count"]) >= len(ids)
     assert int(outputs["total-count"]) == verdict["total"]
-    assert outputs["result"] in ("passed", "failed")
+    assert outputs["result"] in ("passed", "failed", "no-verdict")
