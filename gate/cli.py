@@ -14,7 +14,8 @@ from gate.checkly.client import ChecklyClient
 from gate.checkly.transport import DEFAULT_TIMING, Timing
 from gate.core.errors import EXIT_NO_VERDICT, EXIT_SIGINT, GateError, InvalidOptions
 from gate.core.signals import Signals
-from gate.options.config import load_config
+from gate.options.cli_words import in_cli_words
+from gate.options.config import OPTIONS, load_config
 from gate.options.trigger_options import secret_env_values
 from gate.run.pipeline import run
 from gate.run.stopped import leave_no_verdict
@@ -98,7 +99,11 @@ def _run(
         problems.append("the command line could not be read (its error is in the step's log)")
         return int(exc.code or 0) if isinstance(exc.code, int) else 2
     except GateError as exc:
-        runner.error(exc.diagnostics(), title="checkly-gate")
+        said = exc.diagnostics()
+        runner.error(
+            said if runner.github else in_cli_words(said, (o.name for o in OPTIONS)),
+            title="checkly-gate",
+        )
         problems += exc.problems if isinstance(exc, InvalidOptions) else [exc.diagnostics()]
         return exc.exit_code
     except KeyboardInterrupt:  # only where the handlers cannot be installed (not the main thread)

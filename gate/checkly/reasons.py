@@ -121,13 +121,29 @@ def _api_reason(body: Any) -> str | None:
         return f"request error: {error}"
     failed = [a for a in _mappings(body.get("assertions")) if _assertion_failed(a)]
     if not failed:
-        return None
+        return _diagnostic(body)
     parts = [_describe_assertion(a) for a in failed[:MAX_ASSERTIONS]]
     more = len(failed) - MAX_ASSERTIONS
     text = "; ".join(parts)
     if more > 0:
         text += f" (+{more} more failed assertion{'s' if more != 1 else ''})"
     return text
+
+
+def _diagnostic(body: Mapping[str, Any]) -> str | None:
+    """A gRPC status or an SSL failure category, as the CLI's check-result-detail shows them."""
+    response = body.get("response")
+    response = response if isinstance(response, Mapping) else {}
+    message = _text(response.get("grpcStatusMessage"))
+    code = response.get("grpcStatusCode", body.get("grpcStatusCode"))
+    code = code if isinstance(code, int | float) and not isinstance(code, bool) else None
+    if message and code != 0:
+        return f"gRPC status {code:g}: {message}" if code is not None else f"gRPC: {message}"
+    category = _text(body.get("failureCategory"))
+    if category:
+        detail = _text(response.get("chainTrustDetail"))
+        return f"SSL failure: {category}" + (f" ({detail})" if detail else "")
+    return None
 
 
 def _assertion_failed(assertion: Mapping[str, Any]) -> bool:

@@ -65,6 +65,8 @@ def target(trigger: TriggerConfig) -> dict[str, Any]:
         found["matchTags"] = [list(group) for group in trigger.tags]
     if trigger.check_ids:
         found["checkId"] = list(trigger.check_ids)
+    if trigger.allow_deactivated:  # test sessions only (the v2 target has no such field)
+        found["allowDeactivated"] = True
     return found
 
 
@@ -81,21 +83,33 @@ def test_session_body(trigger: TriggerConfig, context: RunContext, name: str) ->
     if trigger.retries == 0:
         body["retryStrategy"] = None
     elif trigger.retries is not None:
-        body["retryStrategy"] = {
-            "type": "FIXED",
-            "maxRetries": trigger.retries,
-            "baseBackoffSeconds": 0,
-            "sameRegion": True,
-        }
+        body["retryStrategy"] = retry_strategy(trigger)
+    if trigger.refresh_cache:
+        body["refreshCache"] = True
     if context.metadata:
         body["metadata"] = dict(context.metadata)
     return body
 
 
+def retry_strategy(trigger: TriggerConfig) -> dict[str, Any]:
+    """`retryStrategy` for `retries` N >= 1 (SPEC §8); `SINGLE_RETRY` takes no `maxRetries`."""
+    strategy: dict[str, Any] = {"type": trigger.retry_strategy}
+    if trigger.retry_strategy != "SINGLE_RETRY":
+        strategy["maxRetries"] = trigger.retries
+    strategy |= {"baseBackoffSeconds": 0, "sameRegion": True}
+    if trigger.retry_network_only:
+        strategy["onlyOn"] = ["NETWORK_ERROR"]
+    return strategy
+
+
 def check_sessions_body(trigger: TriggerConfig) -> dict[str, Any]:
-    """`POST /v2/check-sessions/trigger` (`CheckSessionsV2TriggerRequest`): `target` only."""
+    """`POST /v2/check-sessions/trigger` (`CheckSessionsV2TriggerRequest`): `target` and
+    `refreshCache`."""
     found = target(trigger)
-    return {"target": found} if found else {}
+    body: dict[str, Any] = {"target": found} if found else {}
+    if trigger.refresh_cache:
+        body["refreshCache"] = True
+    return body
 
 
 def known(fields: Mapping[str, str | None]) -> dict[str, str]:

@@ -100,7 +100,7 @@ def wait_for_session(
                 return done
     except ApiError as exc:
         tracker.reached = True
-        return Session.unreadable(ref.kind, ref.id, f"Checkly answered {exc}")
+        return Session.unreadable(ref.kind, ref.id, answered(ref.kind, exc))
     except Unreachable as exc:
         if client.cancel.is_set():
             return _interrupted(client, ref, tracker.latest)
@@ -131,7 +131,7 @@ def _last_read(
         )
     except ApiError as exc:
         tracker.reached = True
-        return Session.unreadable(ref.kind, ref.id, f"Checkly answered {exc}")
+        return Session.unreadable(ref.kind, ref.id, answered(ref.kind, exc))
     except Unreachable as exc:
         return Session.unreadable(
             ref.kind, ref.id, f"{why}; last read failed: {exc.last}", outcome=Outcome.INCOMPLETE
@@ -253,3 +253,16 @@ def _progress_line(done: int, total: int, elapsed: float, left: float) -> str:
 def format_seconds(seconds: float) -> str:
     """Whole seconds in units: 90.4 → '1m30s'; 3725 → '1h2m5s'; 4.2 → '4s'."""
     return format_duration(float(round(seconds)))
+
+
+def answered(kind: SessionKind, exc: ApiError) -> str:
+    """A session's client error in plain words; a 404 says the ID may be of the other kind (a
+    check session ID given as a test session's is the common mix-up)."""
+    said = f"Checkly answered {exc}"
+    if exc.status != 404:
+        return said
+    if kind is SessionKind.TEST:
+        other = "a check session ID, as `checkly checks run` prints, goes in check-session-ids"
+    else:
+        other = "a test session ID, as `checkly test` prints, goes in test-session-ids"
+    return f"{said} ({other})"

@@ -66,6 +66,20 @@ class Verdict:
         return self.counts.get(Outcome.DEGRADED.value, 0)
 
     @property
+    def ignored_note(self) -> str | None:
+        """Runs whose outcome fails by default but is left out of `fail-on`, in plain words:
+        `5 failed, not counted (fail-on: none)` (None: there are none)."""
+        parts = [
+            f"{self.counts[o.value]} {o.value}"
+            for o in Outcome
+            if o in DEFAULT_FAIL_ON
+            and o not in self.thresholds.fail_on
+            and self.counts.get(o.value)
+        ]
+        why = "fail-on: none" if not self.thresholds.fail_on else "not in fail-on"
+        return f"{', '.join(parts)}, not counted ({why})" if parts else None
+
+    @property
     def summary(self) -> str:
         """The verdict and why, in plain words."""
         note = (
@@ -75,14 +89,15 @@ class Verdict:
         )
         if self.passed:
             head = "Gate passed"
+            runs = "check run" if self.failing == 1 else "check runs"
             why = (
-                f"{self.failing} failing check run(s), {self.thresholds.max_failures} allowed"
+                f"{self.failing} failing {runs}, {self.thresholds.max_failures} allowed"
                 if self.failing
                 else "no failing check runs"
             )
-            return (
-                f"{head}: {why} ({self.total} check runs, pass rate {self.pass_rate:.1f}%).{note}"
-            )
+            total = f"{self.total} check run{'s' if self.total != 1 else ''}"
+            note += f" {self.ignored_note}." if self.ignored_note else ""
+            return f"{head}: {why} ({total}, pass rate {self.pass_rate:.1f}%).{note}"
         return "Gate failed: " + "; ".join(self.reasons) + "." + note
 
 
@@ -160,9 +175,10 @@ def decide(
     pass_rate = 100.0 * non_failing / judged if judged else 100.0
     reasons: list[str] = []
     if failing > thresholds.max_failures:
+        which = _outcome_list(counted, thresholds, hidden)
+        which = "" if which == f"{failing} failed" else f" ({which})"  # not "7 (7 failed)"
         reasons.append(
-            f"{failing} failing check run{'s' if failing != 1 else ''} "
-            f"({_outcome_list(counted, thresholds, hidden)}), "
+            f"{failing} failing check run{'s' if failing != 1 else ''}{which}, "
             f"at most {thresholds.max_failures} allowed (max-failures)"
         )
     if pass_rate < thresholds.min_pass_rate:

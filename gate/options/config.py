@@ -27,6 +27,7 @@ from gate.options.evidence_options import EvidenceConfig, read_evidence
 from gate.options.report_paths import report_path_problems
 from gate.options.session_ids import SessionRef
 from gate.options.trigger_options import TriggerConfig, read_trigger
+from gate.options.unknown_names import unknown_problems
 from gate.options.values import DEFAULT_API_URL, FAIL_ON_NAMES, ValueReader
 
 __all__ = ["OPTIONS", "Config", "Option", "SessionRef", "build_parser", "load_config"]
@@ -125,7 +126,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("env", "KEY=VALUE lines for the checks of a triggered test session.", metavar="LINES"),
     Option("secret-env", "The same, as secret variables (masked).", metavar="LINES"),
     Option("test-session-name", "Name of a triggered test session.", metavar="NAME"),
-    Option("retries", "Retries (0-3) per check run of a triggered test session.", metavar="N"),
+    Option("retries", "Retries (0-10) per check run of a triggered test session.", metavar="N"),
+    Option("retry-strategy", "fixed, linear, exponential or single.", "fixed", metavar="STRATEGY"),
+    Option("retry-on", "any, or network (retry network errors only).", "any", metavar="WHEN"),
+    Option(
+        "refresh-cache", "Checkly rebuilds the checks' dependency cache.", "false", metavar="BOOL"
+    ),
+    Option("allow-deactivated", "Deactivated checks match too.", "false", metavar="BOOL"),
     Option("fail-on-no-matching", "A trigger matching no check fails.", "true", metavar="BOOL"),
     Option(
         "cancel-on-exit",
@@ -181,6 +188,8 @@ class Config:
     json_file: Path | None
     summary_file: Path | None
     trigger: TriggerConfig | None = None  # what to start before waiting (SPEC §8)
+    nothing_matched: tuple[str, ...] = ()  # session files listing no session: SPEC §8's no match
+    fail_on_no_matching: bool = True
     evidence: EvidenceConfig = EvidenceConfig()  # noqa: RUF009 - frozen, shared safely; what evidence to gather (SPEC §10)
 
     def secrets(self) -> list[str]:
@@ -254,7 +263,8 @@ def load_config(
     namespace, extra = build_parser().parse_known_args(list(argv))
     flags = {o.name: _flag_value(getattr(namespace, o.dest)) for o in OPTIONS}
     r = ValueReader(_pick(flags, environ), cwd or Path.cwd())
-    r.unknown_arguments(extra)
+    for message in unknown_problems(extra, environ, (o.name for o in OPTIONS), r.secret_values):
+        r.problem("", message)
     workflow = [environ.get(n, "").strip() for n in ("GITHUB_WORKFLOW", "GITHUB_JOB")]
     outputs = r.outputs()
     for option, why in report_path_problems(outputs, environ, cwd or Path.cwd()):
@@ -267,15 +277,7 @@ def load_config(
         sessions=r.sessions(triggered=trigger is not None),
         timeout_s=r.timeout(),
         max_wait_seconds=r.whole("max-wait-seconds", 30, 1, 30),
-        thresholds=Thresholds(
-            r.fail_on(),
-            r.whole("max-failures", 0, 0),
-            r.min_pass_rate(),
-            allow_preexisting=r.preexisting_failures(),
-            allow_flaky=policy_options.flaky_failures(r),
-            non_blocking_check_ids=policy_options.non_blocking_check_ids(r),
-            non_blocking_tags=policy_options.non_blocking_tags(r),
-        ),
+        thresholds=policy_options.thresholds(r),
         job_summary=r.boolean("job-summary", default=True),
         pr_comment=r.pr_comment(),
         comment_key=r.comment_key("/".join(w for w in workflow if w) or "checkly-gate"),
@@ -287,6 +289,8 @@ def load_config(
         json_file=outputs["json-file"],
         summary_file=outputs["summary-file"],
         trigger=trigger,
+        nothing_matched=tuple(r.nothing_matched),
+        fail_on_no_matching=trigger.fail_on_no_matching if trigger else _no_matching_fails(r),
         evidence=read_evidence(r, cwd or Path.cwd()),
     )
     if r.problems:
@@ -294,6 +298,11 @@ def load_config(
         problems = sorted(r.problems, key=lambda p: order.get(p[0], len(order)))
         raise InvalidOptions([_scrub(message, r.secret_values) for _, message in problems])
     return config
+
+
+def _no_matching_fails(r: ValueReader) -> bool:
+    """`fail-on-no-matching` without a trigger (read_trigger read and checked it already)."""
+    return r.values.get("fail-on-no-matching", "true").lower() not in ("false", "no", "off", "0")
 
 
 def _flag_value(value: str | list[str] | None) -> str | None:

@@ -4,10 +4,25 @@ and `non-blocking-check-ids`."""
 
 from __future__ import annotations
 
+from gate.core.verdict import Thresholds
 from gate.options.trigger_options import ValueReader as Reader
 from gate.options.trigger_options import _check_ids
+from gate.options.values import ValueReader
 
 MAX_NON_BLOCKING_TAGS = 5  # one look-up of up to 2 pages each (gate.checkly.non_blocking)
+
+
+def thresholds(r: ValueReader) -> Thresholds:
+    """What makes the gate fail (SPEC §4) and which failing runs it leaves out (§9, §11)."""
+    return Thresholds(
+        r.fail_on(),
+        r.whole("max-failures", 0, 0),
+        r.min_pass_rate(),
+        allow_preexisting=r.preexisting_failures(),
+        allow_flaky=flaky_failures(r),
+        non_blocking_check_ids=non_blocking_check_ids(r),
+        non_blocking_tags=non_blocking_tags(r),
+    )
 
 
 def flaky_failures(r: Reader) -> bool:

@@ -11,30 +11,34 @@ Files (`session-files`) are read as JSON when they are JSON, walking the whole d
 `testSessionId` / `checkSessionId` keys and session links in string values (so the CLI's
 `checkly-json-report.json`, `checkly checks run --detach --output json`, and saved
 `POST /v1/test-sessions/trigger` / `POST /v2/check-sessions/trigger` responses all work).
+A Checkly answer that lists no session (`{"sessions": []}`) raises `NothingMatched`.
 Anything else is scanned as text, streamed in chunks, with ANSI colour codes removed: labelled
-IDs (`Test session ID: <uuid>`, `testSessionId=<uuid>`, `check_session_id: <uuid>`) and session
-links. A bare UUID in a file is ignored: it could be a check, result or account ID.
+IDs (`Test session ID: <uuid>`, with or without backticks, `testSessionId=<uuid>`,
+`check_session_id: <uuid>`), session links, and the SESSION ID column of `checkly checks run`'s
+table (`gate.options.cli_tables`; a cut ID raises `SessionFileError`). Any other bare UUID in a
+file is ignored: it could be a check, result or account ID.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import glob
 import json
 import re
-import stat
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from gate.core.model import SessionKind
+from gate.options.cli_tables import CUT_PROBLEM, checks_run_tables, unidentified
+from gate.options.file_patterns import expand as _expand
+from gate.options.file_patterns import show
 
 UUID = r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _END = r"(?![0-9a-zA-Z])"
 UUID_RE = re.compile(UUID)
 LINK_RE = re.compile(rf"/(test|check)-sessions/({UUID}){_END}", re.IGNORECASE)
 LABEL_RE = re.compile(
-    rf"(?<![a-zA-Z])(test|check)[ _-]?session[ _-]?id[\"']?[ \t]{{0,8}}[:=][ \t]{{0,8}}[\"']?"
+    rf"(?<![a-zA-Z])(test|check)[ _-]?session[ _-]?id[\"'`]?[ \t]{{0,8}}[:=][ \t]{{0,8}}[\"'`]?"
     rf"({UUID}){_END}",
     re.IGNORECASE,
 )
@@ -57,8 +61,16 @@ FILE_SHAPES = (
     "expected a Checkly CLI JSON report (testSessionId), `checkly checks run --detach --output "
     "json` output or a saved trigger response (testSessionId, sessions[].checkSessionId), or "
     'CLI output with "Test session ID: <uuid>" lines or session links (`checkly test` and '
-    "`checkly trigger` create a test session only with --record)"
+    "`checkly trigger` record a test session unless given --no-record)"
 )
+
+
+class SessionFileError(ValueError):
+    """A file that names sessions it does not identify (the message, without the file name)."""
+
+
+class NothingMatched(Exception):
+    """A Checkly answer listing no session (`{"sessions": []}`): nothing matched (SPEC §8)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -118,8 +130,17 @@ def strip_ansi(text: str) -> str:
 
 
 def ids_in_text(text: str) -> list[SessionRef]:
-    """Labelled session IDs and session links in text, in order of appearance."""
-    return _matches(strip_ansi(text))
+    """Labelled session IDs, session links and `checks run` table rows in text, in order of
+    appearance; raises SessionFileError when a table row's ID is cut and nothing completes it."""
+    plain = strip_ansi(text)
+    table = checks_run_tables(plain)
+    hits = _hits(plain) + [(at, SessionRef(SessionKind.CHECK, sid)) for at, sid in table.found]
+    hits.sort(key=lambda hit: hit[0])
+    refs = [ref for _, ref in hits]
+    if lost := unidentified(table.cut, {ref.id for ref in refs}):
+        count = len(lost)
+        raise SessionFileError(CUT_PROBLEM.format(count=count, s="" if count == 1 else "s"))
+    return refs
 
 
 def ids_in_json(document: Any) -> list[SessionRef]:
@@ -165,23 +186,11 @@ def _refs_in_text(text: str) -> list[SessionRef]:
         except (ValueError, RecursionError):
             pass
         else:
-            return list(unique(ids_in_json(document)))
+            found = list(unique(ids_in_json(document)))
+            if not found and isinstance(document, dict) and document.get("sessions") == []:
+                raise NothingMatched
+            return found
     return list(unique(ids_in_text(text)))
-
-
-def show(value: str, limit: int = 80, hide: Sequence[str] = ()) -> str:
-    """A value quoted for a message: the secrets in `hide` and secret-looking parts replaced by
-    ***, then cut to `limit` (so a cut can never leave part of a secret) and escaped."""
-    for secret in sorted(hide, key=len, reverse=True):
-        if secret:  # inside words too: a value is the user's text, not a message's words
-            value = value.replace(secret, "***")
-    text = _SECRET_LIKE.sub("***", value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return json.dumps(text, ensure_ascii=False)
-
-
-_SECRET_LIKE = re.compile(r"\b(?:cu_|gh[opsur]_|github_pat_)[A-Za-z0-9_]{6,}")
 
 
 def _ref(kind: str, session_id: str) -> SessionRef:
@@ -190,6 +199,11 @@ def _ref(kind: str, session_id: str) -> SessionRef:
 
 def _matches(text: str, lo: int = 0, hi: int | None = None) -> list[SessionRef]:
     """Refs of the matches starting in [lo, hi), in order of position."""
+    return [ref for _, ref in _hits(text, lo, hi)]
+
+
+def _hits(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[int, SessionRef]]:
+    """(position, ref) of the labels and links starting in [lo, hi), in order of position."""
     end = len(text) if hi is None else hi
     hits = [
         (m.start(), _ref(m.group(1), m.group(2)))
@@ -198,7 +212,7 @@ def _matches(text: str, lo: int = 0, hi: int | None = None) -> list[SessionRef]:
         if lo <= m.start() < end
     ]
     hits.sort(key=lambda hit: hit[0])
-    return [ref for _, ref in hits]
+    return hits
 
 
 def _scan_stream(path: Path, encoding: str) -> Iterator[SessionRef]:
@@ -229,10 +243,18 @@ def _encoding(path: Path) -> str:
 
 
 def refs_from_files(
-    patterns: str, cwd: Path, hide: Sequence[str] = (), *, skip: frozenset[Path] = frozenset()
+    patterns: str,
+    cwd: Path,
+    hide: Sequence[str] = (),
+    *,
+    skip: frozenset[Path] = frozenset(),
+    nothing_matched: list[str] | None = None,
 ) -> tuple[list[SessionRef], list[str]]:
     """Sessions in the files named by `patterns` (one path or glob per line, `#` comments),
     and one problem (without the option name) per pattern or file that yields none.
+
+    A file that is a Checkly answer listing no session is not a problem: its shown name goes
+    to `nothing_matched` (SPEC §8's "no matching checks"); without that list, it is one.
 
     Files in `skip` (resolved paths: the run's own reports) are never read: a glob passes over
     them, and a path naming one is the caller's problem to report."""
@@ -248,6 +270,15 @@ def refs_from_files(
         for shown, path in files:
             try:
                 found = read_session_file(path)
+            except SessionFileError as exc:
+                problems.append(f"{show(shown, hide=hide)} {exc}")
+                continue
+            except NothingMatched:
+                if nothing_matched is None:
+                    problems.append(f"{show(shown, hide=hide)} lists no session (nothing matched)")
+                else:
+                    nothing_matched.append(shown)
+                continue
             except OSError as exc:
                 problems.append(
                     f"cannot read {show(shown, hide=hide)}: {exc.strerror or type(exc).__name__}"
@@ -257,52 +288,3 @@ def refs_from_files(
                 problems.append(f"{show(shown, hide=hide)} holds no session ID; {FILE_SHAPES}")
             refs.extend(found)
     return refs, problems
-
-
-def _expand(
-    pattern: str, cwd: Path, hide: Sequence[str], skip: frozenset[Path] = frozenset()
-) -> tuple[list[tuple[str, Path]], str | None]:
-    """(shown name, path) of the files a pattern names, or a problem."""
-    path = Path(pattern).expanduser()
-    full = path if path.is_absolute() else cwd / path
-    if full.resolve() in skip:
-        return [], None
-    if full.is_file() or _is_stream(full):
-        return [(pattern, full)], None
-    if full.is_dir():
-        shown = show(pattern, hide=hide)
-        return [], f"{shown} is a directory; give a file, or a glob such as reports/*.json"
-    where = "" if path.is_absolute() else f" (looked in {cwd})"
-    if full.exists():  # neither a file, a folder, a pipe nor a character device
-        kind = (
-            "a socket"
-            if full.is_socket()
-            else "a block device"
-            if full.is_block_device()
-            else "no file"
-        )
-        return [], f"{show(pattern, hide=hide)} is {kind}, not a file to read session IDs from"
-    if not _MAGIC.search(pattern):
-        return [], f"{show(pattern, hide=hide)} does not exist{where}"
-    root = None if path.is_absolute() else cwd
-    names = sorted(glob.glob(str(path), root_dir=root, recursive=True))
-    files = [
-        (name, full)
-        for name in names
-        if (full := Path(root or "/", name)).is_file() and full.resolve() not in skip
-    ]
-    if not files:
-        return [], f"{show(pattern, hide=hide)} matches no file{where}"
-    return files, None
-
-
-_MAGIC = re.compile(r"[*?[]")
-
-
-def _is_stream(path: Path) -> bool:
-    """A FIFO (`<(cat f)` is /dev/fd/63) or a character device (/dev/null, /dev/stdin)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    return stat.S_ISFIFO(mode) or stat.S_ISCHR(mode)

@@ -14,9 +14,10 @@ import dataclasses
 import re
 from collections.abc import Mapping
 from enum import Enum
-from typing import Protocol
+from typing import Any, Protocol
 
-from gate.options.session_ids import UUID, is_uuid, show
+from gate.options.file_patterns import show
+from gate.options.session_ids import UUID, is_uuid
 
 
 class ValueReader(Protocol):
@@ -35,8 +36,14 @@ class ValueReader(Protocol):
 
 DEFAULT_LOCATION = "eu-central-1"  # the Checkly CLI's; not in action.yml (SPEC §2 says why)
 MAX_VARIABLES = 50  # the API's maxItems for environmentVariables
-MAX_RETRIES = 3  # Checkly's documented range for test sessions: 0-3
-TEST_SESSION_ONLY = ("location", "env", "secret-env", "test-session-name", "retries")
+MAX_RETRIES = 10  # the public API's `retryStrategy.maxRetries` range: 1-10 (0: no retries)
+RETRY_STRATEGIES = {"fixed": "FIXED", "linear": "LINEAR", "exponential": "EXPONENTIAL"}
+RETRY_STRATEGIES |= {"single": "SINGLE_RETRY"}
+TEST_SESSION_ONLY: tuple[str, ...] = ("location", "env", "secret-env", "test-session-name")
+TEST_SESSION_ONLY += ("retries", "retry-strategy", "retry-on", "allow-deactivated")
+# action.yml passes these defaults on every run: as good as unset for `check-sessions`
+_UNSET: dict[str, tuple[str, ...]] = {"retry-strategy": ("", "fixed"), "retry-on": ("", "any")}
+_UNSET["allow-deactivated"] = ("", "false", "no", "off", "0")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _LOCATION = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 _CHECK_LINK = re.compile(rf"/checks/({UUID})(?![0-9a-zA-Z])", re.IGNORECASE)
@@ -68,6 +75,10 @@ class TriggerConfig:
     variables: tuple[Variable, ...] = ()
     name: str | None = None  # None: the default name of SPEC §8, with its random token
     retries: int | None = None  # None: the request says nothing
+    retry_strategy: str = "FIXED"  # the API's `retryStrategy.type`
+    retry_network_only: bool = False  # `onlyOn: [NETWORK_ERROR]`
+    refresh_cache: bool = False
+    allow_deactivated: bool = False
     fail_on_no_matching: bool = True
     cancel_on_exit: bool = True
 
@@ -105,13 +116,14 @@ def read_trigger(r: ValueReader) -> TriggerConfig | None:
     """The trigger of SPEC §8 from the picked values, or None; problems go to `r`."""
     values = r.values
     fail_on_no_matching = r.boolean("fail-on-no-matching", default=True)
+    refresh_cache = r.boolean("refresh-cache", default=False)
     cancel_on_exit = r.boolean("cancel-on-exit", default=True)
     kind = _kind(r)
     tags = _tags(r)
     check_ids = _check_ids(r)
     if kind is None and (tags or check_ids or "tags" in values or "check-ids" in values):
         kind = TriggerKind.TEST_SESSION
-    given = [name for name in TEST_SESSION_ONLY if name in values]
+    given = [n for n in TEST_SESSION_ONLY if values.get(n, "").lower() not in _UNSET.get(n, ("",))]
     if kind is TriggerKind.CHECK_SESSIONS or (kind is None and "trigger" not in values):
         for name in given:
             if kind is TriggerKind.CHECK_SESSIONS:
@@ -139,7 +151,9 @@ def read_trigger(r: ValueReader) -> TriggerConfig | None:
         location=_location(r) if test else None,
         variables=_variables(r) if test else (),
         name=_name(r) if test else None,
-        retries=_retries(r) if test else None,
+        **(_retry_fields(r) if test else {}),
+        refresh_cache=refresh_cache,
+        allow_deactivated=test and r.boolean("allow-deactivated", default=False),
         fail_on_no_matching=fail_on_no_matching,
         cancel_on_exit=cancel_on_exit,
     )
@@ -220,6 +234,37 @@ def _retries(r: ValueReader) -> int | None:
         return None
     retries = r.whole("retries", -1, 0, MAX_RETRIES)
     return retries if retries >= 0 else None
+
+
+def _retry_fields(r: ValueReader) -> dict[str, Any]:
+    """`retries`, `retry-strategy` and `retry-on` (SPEC §2): `single` is one retry, so
+    `retries` is then 1 or unset; a strategy or `retry-on` needs retries to apply to."""
+    retries = _retries(r)
+    value = r.values.get("retry-strategy", "fixed")
+    strategy = RETRY_STRATEGIES.get(value.lower())
+    if strategy is None:
+        r.bad("retry-strategy", value, "is not allowed; use fixed, linear, exponential or single")
+        strategy = "FIXED"
+    on = r.values.get("retry-on", "any")
+    if on.lower() not in ("any", "network"):
+        r.bad("retry-on", on, "is not allowed; use any, or network (retry network errors only)")
+    if strategy == "SINGLE_RETRY":
+        if retries not in (None, 1):
+            r.bad(
+                "retries", str(retries), "does not go with retry-strategy: single; use 1 or unset"
+            )
+        retries = 1
+    elif not retries:  # unset or 0: a strategy other than the default has nothing to shape
+        needs = f"needs retries: set retries from 1 to {MAX_RETRIES}"
+        if strategy != "FIXED":
+            r.bad("retry-strategy", value, needs)
+        if on.lower() == "network":
+            r.bad("retry-on", on, needs)
+    return {
+        "retries": retries,
+        "retry_strategy": strategy,
+        "retry_network_only": on.lower() == "network",
+    }
 
 
 def _name(r: ValueReader) -> str | None:

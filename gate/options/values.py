@@ -9,7 +9,7 @@ escaped, cut, secret-looking parts hidden) and says what is allowed.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,14 +17,8 @@ from gate.core.masking import MIN_SECRET_LENGTH
 from gate.core.model import Outcome, SessionKind
 from gate.core.verdict import DEFAULT_FAIL_ON
 from gate.options.durations import DurationError, format_duration, parse_duration
-from gate.options.session_ids import (
-    SessionRef,
-    is_uuid,
-    parse_id_list,
-    refs_from_files,
-    show,
-    unique,
-)
+from gate.options.file_patterns import show
+from gate.options.session_ids import SessionRef, is_uuid, parse_id_list, refs_from_files, unique
 from gate.options.trigger_options import picked_secrets
 
 DEFAULT_API_URL = "https://api.checklyhq.com"
@@ -52,6 +46,7 @@ class ValueReader:
         self.cwd = cwd
         self.problems: list[tuple[str, str]] = []
         self.reports: dict[Path, str] = {}  # resolved report path -> its option (see outputs)
+        self.nothing_matched: list[str] = []
 
     @property
     def secret_values(self) -> list[str]:
@@ -63,20 +58,6 @@ class ValueReader:
 
     def bad(self, name: str, value: str, allowed: str) -> None:
         self.problem(name, f"{name}: {show(value, hide=self.secret_values)} {allowed}")
-
-    def unknown_arguments(self, extra: Sequence[str]) -> None:
-        flags = [a.split("=", 1)[0] for a in extra if a.startswith("-")]
-        for flag in dict.fromkeys(flags):
-            self.problem(
-                "",
-                f"unknown option {show(flag, hide=self.secret_values)}; see `checkly-gate --help`",
-            )
-        if len(flags) < len(extra):
-            self.problem(
-                "",
-                "unexpected argument without an option name (not shown: it may be a secret); "
-                'give session IDs as --test-session-ids "<id> <id>"',
-            )
 
     def secret(self, name: str, required_where: str | None) -> str | None:
         value = self.values.get(name)
@@ -140,13 +121,14 @@ class ValueReader:
         files = self.values.get("session-files", "")
         for line in files.splitlines():
             self._not_a_report(line.strip(), "a session file")
+        nm = self.nothing_matched  # files listing no session: SPEC §8's "no matching checks"
         found, problems = refs_from_files(
-            files, self.cwd, self.secret_values, skip=frozenset(self.reports)
+            files, self.cwd, self.secret_values, skip=frozenset(self.reports), nothing_matched=nm
         )
         refs += found
         for message in problems:
             self.problem("session-files", f"session-files: {message}")
-        if not refs and not triggered and len(self.problems) == before:
+        if not refs and not triggered and not self.nothing_matched and len(self.problems) == before:
             self.problem(
                 "test-session-ids",
                 "no session to wait for: give test-session-ids, check-session-ids or "

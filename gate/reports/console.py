@@ -55,9 +55,10 @@ def session_line(session: Session, report: Report) -> str:
         counts += f", {failing} failing"
     link = f" {session.link}" if session.link else ""
     note = f" ({session.note})" if session.note else ""
+    named = f'"{session.name}" ' if session.name else ""  # not "test session "test session …""
     return neutralize(
         f"{LABEL[session.outcome]:<10} {session.kind.value} session "
-        f'"{session.title}" {session.id}: {counts}{note}{link}'
+        f"{named}{session.id}: {counts}{note}{link}"
     )
 
 
@@ -100,8 +101,8 @@ def print_report(report: Report, runner: Runner) -> None:
     """Sessions in the order given, each followed by its failing (and degraded) runs."""
     verdict = report.verdict
     runner.say(
-        f"checkly-gate {report.run.gate_version}: {len(report.sessions)} session(s), "
-        f"{verdict.total} check run(s)"
+        f"checkly-gate {report.run.gate_version}: {_count(len(report.sessions), 'session')}, "
+        f"{_count(verdict.total, 'check run')}"
         + (f", {retried} passed on retry" if (retried := _retried(report)) else "")
     )
     shown = 0
@@ -120,7 +121,11 @@ def print_report(report: Report, runner: Runner) -> None:
                     f"    {LABEL[session.outcome]:<10} session reported {status}, no run failed"
                 )
             )
-        explain = {id(run) for run in _to_explain(session, report)}
+        explain = {  # not a stand-in run whose reason the session's line just said
+            id(r)
+            for r in _to_explain(session, report)
+            if not (r.stands_for_session and r.reason == session.note)
+        }
         for run in session.runs:
             on_retry = bool(run.passed_on_retry) and run.outcome is Outcome.PASSED
             if not on_retry and id(run) not in explain:
@@ -232,3 +237,8 @@ def outputs(report: Report, comment_url: str | None, json_file: str | None) -> d
         "test-session-id": triggered.id if triggered else "",
         "test-session-url": (triggered.link or "") if triggered else "",
     }
+
+
+def _count(number: int, noun: str) -> str:
+    """`1 session`, `2 sessions`."""
+    return f"{number} {noun}{'s' if number != 1 else ''}"

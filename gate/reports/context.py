@@ -161,7 +161,7 @@ def build_context(
         "failing_cut": cut,
         "error_groups": _groups(shown),
         "ungrouped_failing_runs": tuple(r for r in shown if not r.error_group),
-        "triage": sections(shown, _groups),
+        "triage": sections([r for r in shown if not _said_above(r, report)], _groups),
         "label_counts": label_counts([r for s in report.sessions for r in s.runs]),
         "red_sessions": tuple(s for s in sessions if s.red_without_failing_run),
         "collapsed": plan.collapse_passed_runs or plan.compact_sessions != "none",
@@ -232,13 +232,13 @@ def _run_view(session: Session, run: CheckRun, thresholds: Thresholds, start: da
         error_group=run.error_group,
         error_group_ids=run.error_group_ids,
         explanation=run.reason or run.error_group,
-        triage=triage_view(run, thresholds),
+        triage=None if run.stands_for_session else triage_view(run, thresholds),
         group_age=age_view(run.group_age, session.started_at or start),
         passed_on_retry=run.passed_on_retry,
         evidence=evidence_view(run),
         stands_for_session=run.stands_for_session,
         session_id=session.id,
-        session_name=session.title,
+        session_name=session.name or session.id,  # never "test session test session <id>"
         session_kind=session.kind.value,
         session_link=session.link,
     )
@@ -269,12 +269,12 @@ def _session_view(
         id=session.id,
         kind=session.kind.value,
         kind_label=f"{session.kind.value} session",
-        name=session.title,
+        name=session.name or session.id,
         link=session.link,
         outcome=session.outcome.value,
         failing=session.outcome.value in fail_on,
         status=session.status,
-        note=session.note,
+        note=None if _note_is_the_row(session) else session.note,
         attempts=session.attempts,
         started_at=session.started_at.isoformat() if session.started_at else None,
         elapsed_s=session.elapsed_ms / 1000 if session.elapsed_ms is not None else None,
@@ -289,6 +289,17 @@ def _session_view(
         compact=compact,
         red_without_failing_run=hides_red_session(session, thresholds),
     )
+
+
+def _note_is_the_row(session: Session) -> bool:
+    """The session's note only repeats its one row's reason (an unreadable session)."""
+    runs = session.runs
+    return len(runs) == 1 and runs[0].stands_for_session and runs[0].reason == session.note
+
+
+def _said_above(run: RunView, report: Report) -> bool:
+    """A run whose reason is the no-verdict reason the header already gives."""
+    return bool(report.no_verdict_reason) and run.explanation == report.no_verdict_reason
 
 
 def _cut_note(cut: int, report_kind: str) -> str | None:

@@ -20,6 +20,7 @@ def verdict_view(report: Report) -> dict[str, Any]:
         "passed": report.passed,
         "judged": report.judged,
         "no_verdict_reason": report.no_verdict_reason,
+        "no_verdict_hint": report.no_verdict_hint,
         "icon": ("✅" if verdict.passed else "❌") if report.judged else "⛔",
         "summary": report.summary,
         "reasons": tuple(verdict.reasons),

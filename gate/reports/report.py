@@ -79,6 +79,7 @@ class Report:
     # Why no verdict was possible (credentials, unreachable, signal), in plain words; None: judged
     no_verdict: str | None = None
     trigger: TriggerInfo | None = None
+    no_verdict_hint: str | None = None  # how to fix what stopped the run (a key to make, …)
     assets_dir: str | None = None  # where the evidence was saved (SPEC §10), as given
 
     @property

@@ -50,6 +50,20 @@ class TriageSection:
     count: int
     error_groups: tuple[Any, ...]  # GroupView, of these runs only
     ungrouped_runs: tuple[Any, ...]
+    next_step: str = ""  # what to do about these runs, in plain words
+
+
+SESSIONS = "sessions"  # the section of sessions with no check run to judge (not a label)
+NEXT_STEPS = {
+    "new": "Next: open each run above; these checks passed before this session, so the change "
+    "under test is the first suspect.",
+    "flaky": "Next: open the check's recent runs in Checkly (its page lists them) to see the "
+    "pattern; a re-run may pass.",
+    "already failing": "Next: these checks were failing before this session too; fix them where "
+    "they broke, or set `preexisting-failures: allow` to leave them out of the thresholds.",
+    "no history": "Next: open each run above; there are no earlier runs to compare with.",
+    SESSIONS: "Next: open the session in Checkly; the reason is in its row below.",
+}
 
 
 def triage_view(run: CheckRun, thresholds: Thresholds) -> TriageView | None:
@@ -89,20 +103,23 @@ def age_view(age: GroupAge | None, session_start: datetime | None) -> AgeView | 
 def sections(
     runs: Sequence[Any], make_groups: Callable[[Sequence[Any]], tuple[Any, ...]]
 ) -> tuple[TriageSection, ...]:
-    """The shown runs by label (new first; runs without a label count as no history)."""
+    """The shown runs by label (new first; runs without a label count as no history), then the
+    sessions that had no check run to judge (an unreadable or unfinished session)."""
     out = []
-    for label in LABEL_ORDER:
-        mine = tuple(r for r in runs if _label(r) == label.value)
+    titles = [(label.value, LABEL_TITLES[label]) for label in LABEL_ORDER]
+    for label, title in [*titles, (SESSIONS, "Sessions with no check run to judge")]:
+        mine = tuple(r for r in runs if _label(r) == label)
         if not mine:
             continue
         out.append(
             TriageSection(
-                label=label.value,
-                title=LABEL_TITLES[label],
+                label=label,
+                title=title,
                 runs=mine,
                 count=len(mine),
                 error_groups=make_groups(mine),
                 ungrouped_runs=tuple(r for r in mine if not r.error_group),
+                next_step=NEXT_STEPS.get(label, ""),
             )
         )
     return tuple(out)
@@ -118,6 +135,8 @@ def label_counts(runs: Sequence[CheckRun]) -> dict[str, int]:
 
 
 def _label(run: Any) -> str:
+    if getattr(run, "stands_for_session", False):
+        return SESSIONS
     return run.triage.label if run.triage is not None else Label.NO_HISTORY.value
 
 

@@ -19,14 +19,15 @@ from gate.core.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupt
 from gate.core.model import Session
 from gate.core.signals import Signals
 from gate.core.verdict import decide
-from gate.options.config import Config
+from gate.options.cli_words import in_cli_words
+from gate.options.config import OPTIONS, Config
 from gate.options.durations import format_duration
 from gate.options.session_ids import SessionRef
 from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.run.policy_run import finish_policy, start_base, start_tags, with_missing
 from gate.run.publish import redact, write_reports
-from gate.run.trigger_run import finish_trigger, start_trigger
+from gate.run.trigger_run import files_matched_nothing, finish_trigger, start_trigger
 from gate.runner.workflow import Runner, neutralize
 
 if TYPE_CHECKING:  # reports are imported when needed, so the first request goes out sooner
@@ -91,10 +92,12 @@ def run(
         sessions, trigger_info, notes, also_failing = finish_trigger(
             started_runs, config.trigger, waited, client=client, runner=runner
         )
+        trigger_info, notes, also_failing = files_matched_nothing(
+            config, runner, trigger_info, notes, also_failing
+        )
         warnings += notes
         if trigger_error is not None:  # never "passed" on what the trigger could not settle
             also_failing.append(f"the trigger failed: {trigger_error}")
-        sessions = with_missing(sessions, config, [s.id for s in triggered])
         if templates is None:
             from gate.reports.templating import load_templates  # noqa: PLC0415 - lazy, see above
 
@@ -102,7 +105,13 @@ def run(
         if not signals() and waited.credentials is None:
             deadline = details_deadline(start + config.timeout_s, clock(), client)
             sessions, explained = _explain(
-                sessions, client, config, deadline, signals, started=started, environ=environ
+                with_missing(sessions, config, [s.id for s in triggered]),  # SPEC §11
+                client,
+                config,
+                deadline,
+                signals,
+                started=started,
+                environ=environ,
             )
             warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
@@ -116,6 +125,7 @@ def run(
             interrupted=signal.Signals(signals.signum).name if signals.signum else None,
             no_verdict=no_verdict,
             trigger=trigger_info,
+            no_verdict_hint=_no_verdict_hint(waited, signals, client, github=runner.github),
             assets_dir=str(config.evidence.assets_dir) if config.evidence.assets_dir else None,
         )
         report = redact(report, runner.scrub_everywhere)
@@ -156,8 +166,10 @@ def _exit_code(
     if not waited.reached:
         raise ApiUnreachable.at(client.api_url, client.troubles.last)
     if not report.verdict.passed:
-        if runner.github:  # elsewhere the console's last line already says it
+        if runner.github:
             runner.error(report.verdict.summary, title="checkly-gate")
+        else:  # the console's last line already says it on stdout
+            runner.error_on_stderr(report.verdict.summary)
         return EXIT_FAILED
     return EXIT_PASSED
 
@@ -216,6 +228,19 @@ def _no_verdict(waited: WaitResult, signals: Signals) -> str | None:
     if not waited.reached:
         return "Checkly could not be reached"
     return None
+
+
+def _no_verdict_hint(
+    waited: WaitResult, signals: Signals, client: ChecklyClient, *, github: bool
+) -> str | None:
+    """How to fix what stopped the run, for the reports (the console prints it at exit), in
+    the action's words under GitHub, else in command-line words."""
+    hint = None
+    if signals.signum is None and waited.credentials is not None:
+        hint = waited.credentials.hint
+    elif signals.signum is None and not waited.reached:
+        hint = ApiUnreachable.at(client.api_url, client.troubles.last).hint  # fits the cause
+    return in_cli_words(hint, (o.name for o in OPTIONS)) if hint and not github else hint
 
 
 def _explain(

@@ -92,7 +92,7 @@ def finish_trigger(
             also_failing.append(
                 f"the trigger found nothing to run: {no_match} (fail-on-no-matching)"
             )
-        else:
+        elif runner.github:  # an annotation; the console's "note:" line says it everywhere
             runner.notice(neutralize(f"The trigger found nothing to run: {no_match}."))
         notes.append(f"The trigger found nothing to run: {no_match}.")
     info = TriggerInfo(
@@ -118,3 +118,28 @@ def _empty_test_session(started: Started, sessions: list[Session]) -> str | None
         ):
             return f"{started.filters} matched no check (the test session finished without results)"
     return None
+
+
+def files_matched_nothing(
+    config: Config,
+    runner: Runner,
+    info: TriggerInfo | None,
+    notes: list[str],
+    also_failing: list[str],
+) -> tuple[TriggerInfo | None, list[str], list[str]]:
+    """Session files that are a Checkly answer listing no session (`{"sessions": []}`, what a
+    check-sessions trigger answers): SPEC §8's "no matching checks", ruled by
+    `fail-on-no-matching`. Returns the report's trigger part (one of its own when the gate
+    triggered nothing, so JSON and JUnit say it), the notes and the reasons the gate fails for,
+    each with the files' added."""
+    if not config.nothing_matched:
+        return info, notes, also_failing
+    names = ", ".join(config.nothing_matched)
+    said = f"{names} lists no session: the trigger that wrote it matched no check"
+    fails = config.fail_on_no_matching
+    info = info or TriggerInfo("check-sessions", f"the trigger that wrote {names}", (), said, fails)
+    if fails:
+        return info, notes, [*also_failing, f"{said} (fail-on-no-matching)"]
+    if runner.github:  # an annotation; the console's "note:" line says it everywhere
+        runner.notice(neutralize(f"{said[0].upper()}{said[1:]}."))
+    return info, [*notes, f"{said}."], also_failing

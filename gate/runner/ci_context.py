@@ -5,7 +5,8 @@ A pure function of the environment and the event payload (SPEC §8):
   `· PR #<n>` on pull-request events; `metadata` with `repoUrl`, `commitId` (the PR's head on
   pull-request events, else `GITHUB_SHA`), `branchName` (`GITHUB_HEAD_REF`, else
   `GITHUB_REF_NAME`), `environment` (the deployment's, on `deployment_status`) and `github`
-  (`reporting: false` and the run's variables);
+  (`reporting: false` and the run's variables; on pull-request events `repository` and `sha`
+  are the PR's head repository and head SHA, as checkly-action sends them);
 - GitLab CI (`GITLAB_CI=true`): `repoUrl`, `commitId`, `branchName` and `environment` from
   `CI_PROJECT_URL`, `CI_COMMIT_SHA`, `CI_COMMIT_REF_NAME`, `CI_ENVIRONMENT_NAME`;
 - elsewhere: `checkly-gate <UTC time>` and no metadata.
@@ -78,6 +79,10 @@ def _github(environ: Mapping[str, str], now: datetime) -> RunContext:
         }
     )
     github = {k: environ.get(v) for k, v in GITHUB_FIELDS.items()}
+    if pr:  # the PR's head, as checkly-action sends it: not the merge commit and base repository
+        head = _dict(pr.get("head"))
+        github["repository"] = _str(_dict(head.get("repo")).get("full_name")) or repo
+        github["sha"] = head_sha or github["sha"]
     metadata["github"] = {"reporting": False, **known(github)}
     workflow, run = environ.get("GITHUB_WORKFLOW"), environ.get("GITHUB_RUN_NUMBER")
     name = " · ".join(p for p in (repo, workflow) if p) or "checkly-gate"

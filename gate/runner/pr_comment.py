@@ -24,6 +24,7 @@ from gate.core.masking import MIN_SECRET_LENGTH
 from gate.runner.comment_history import HistoryEntry, compose_body, marker_for, parse_history
 from gate.runner.comment_owner import CommentOwner, author, starts_with_marker
 from gate.runner.events import PrTarget, find_pr
+from gate.runner.fork_prs import open_pull_with_head
 
 if TYPE_CHECKING:
     from github.GithubException import GithubException
@@ -165,7 +166,8 @@ def _marked(issue: Issue, marker: str, owner: CommentOwner) -> list[IssueComment
 
 def _lookup_pr(repo: Repository, target: PrTarget) -> int | None:
     """The open PR of a fork's `workflow_run` (by head), or the open PR whose head is the
-    commit (a push, a deployment: SPEC §5); several: the most recently updated."""
+    commit (a push, a deployment: SPEC §5); several: the most recently updated. The commit
+    route finds no fork PRs: then the open PRs are listed (`gate.runner.fork_prs`)."""
     if target.head_label:
         pulls = list(repo.get_pulls(state="open", head=target.head_label))
         pulls.sort(key=lambda p: (p.head.sha != target.head_sha, p.number))
@@ -179,7 +181,7 @@ def _lookup_pr(repo: Repository, target: PrTarget) -> int | None:
         if p.state == "open" and (p.head.sha or "").lower() == sha
     ]
     pulls.sort(key=lambda p: p.updated_at.timestamp() if p.updated_at else 0.0, reverse=True)
-    return pulls[0].number if pulls else None
+    return pulls[0].number if pulls else open_pull_with_head(repo, sha)
 
 
 def _client(token: str, base_url: str) -> Github:

@@ -130,6 +130,11 @@ class Runner:
         else:
             self._plain("error", message)
 
+    def error_on_stderr(self, message: str) -> None:
+        """Outside GitHub: `error: …` on stderr only (stdout already said it)."""
+        if not self.github:
+            self._write(self.err, self.scrub(f"error: {neutralize(message)}") + "\n")
+
     def notice(self, message: str, level: str = "notice") -> None:
         if self.github:
             self.command(level, message)

@@ -66,9 +66,14 @@ class DeployedCheck:
     def id(self) -> str:
         return self.check_id or stable_uuid("deployed-check", self.name)
 
-    def matches(self, match_tags: Sequence[Sequence[str]], check_ids: Sequence[str]) -> bool:
-        """Whether a trigger's `target` selects this check."""
-        if not self.activated:
+    def matches(
+        self,
+        match_tags: Sequence[Sequence[str]],
+        check_ids: Sequence[str],
+        deactivated: bool = False,
+    ) -> bool:
+        """Whether a trigger's `target` selects this check (`allowDeactivated`: `deactivated`)."""
+        if not self.activated and not deactivated:
             return False
         if check_ids and self.id.lower() not in {c.lower() for c in check_ids}:
             return False
@@ -106,9 +111,12 @@ class DeployedCheck:
 
 
 def select(
-    checks: Iterable[DeployedCheck], match_tags: Sequence[Sequence[str]], check_ids: Sequence[str]
+    checks: Iterable[DeployedCheck],
+    match_tags: Sequence[Sequence[str]],
+    check_ids: Sequence[str],
+    deactivated: bool = False,
 ) -> list[DeployedCheck]:
-    return [c for c in checks if c.matches(match_tags, check_ids)]
+    return [c for c in checks if c.matches(match_tags, check_ids, deactivated)]
 
 
 def _detail(url: str, failed: bool, error: str | None) -> dict[str, Any]:
@@ -129,7 +137,14 @@ def demo_catalogue() -> list[DeployedCheck]:
     return [
         DeployedCheck("Homepage", "API", ("production", "webapp"), us, duration_s=1.0),
         DeployedCheck("Product search", "API", ("production", "webapp"), eu, duration_s=1.2),
-        DeployedCheck("Checkout flow", "BROWSER", ("production", "webapp"), us, duration_s=2.0),
+        DeployedCheck(
+            "Checkout flow",
+            "BROWSER",
+            ("production", "webapp"),
+            us,
+            duration_s=2.0,
+            check_id=stable_uuid("check", "Checkout flow"),  # as in the demo's sessions
+        ),
         DeployedCheck(
             "Orders API",
             "API",
@@ -138,6 +153,7 @@ def demo_catalogue() -> list[DeployedCheck]:
             "failed",
             duration_s=1.5,
             error="status code equals 200, got 500",
+            check_id=stable_uuid("check", "Orders API"),  # the demo's PR session's: one history
         ),
         DeployedCheck("Status page", "API", ("production", "backend"), us, duration_s=0.8),
         DeployedCheck(

@@ -35,4 +35,7 @@ class Play:
             done = count // 2
         else:
             done = min(int(count * elapsed / duration), count - 1)
+        told = self.session.reported_s
+        if end is not None and told is not None:  # it started `told` seconds before it ended
+            return Timeline(self.wall + elapsed - told, told, True, done, told)
         return Timeline(self.wall, elapsed, end is not None, done, duration)

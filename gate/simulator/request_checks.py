@@ -34,6 +34,7 @@ def test_trigger(body: Any) -> dict[str, Any]:
     _target(request.get("target"), non_empty_tags=True)
     _variables(request.get("environmentVariables", []))
     _strategy(request.get("retryStrategy"))
+    _flag(request, "refreshCache")
     if "metadata" in request:
         _metadata(request["metadata"])
     return request
@@ -42,7 +43,8 @@ def test_trigger(body: Any) -> dict[str, Any]:
 def check_trigger(body: Any) -> dict[str, Any]:
     """`CheckSessionsV2TriggerRequest`."""
     request = _object({} if body is None else body, "value", {"target", "refreshCache"})
-    _target(request.get("target"), non_empty_tags=False)
+    _target(request.get("target"), non_empty_tags=False, deactivated=False)
+    _flag(request, "refreshCache")
     return request
 
 
@@ -73,9 +75,15 @@ def _strategy(strategy: Any) -> None:
     if strategy is None:
         return
     keys = {"type", "baseBackoffSeconds", "sameRegion", "onlyOn", "maxRetries"}
-    item = _object(strategy, "retryStrategy", keys | {"maxDurationSeconds"})
+    single = isinstance(strategy, dict) and strategy.get("type") == "SINGLE_RETRY"
+    if single:  # the SINGLE_RETRY form has no maxRetries or maxDurationSeconds
+        keys -= {"maxRetries"}
+    item = _object(strategy, "retryStrategy", keys if single else keys | {"maxDurationSeconds"})
     if item.get("type") not in _STRATEGIES:
         raise BodyError(f'"retryStrategy.type" must be one of {sorted(_STRATEGIES)}')
+    if item.get("onlyOn", ["NETWORK_ERROR"]) != ["NETWORK_ERROR"]:
+        raise BodyError('"retryStrategy.onlyOn" must be ["NETWORK_ERROR"]')
+    _flag(item, "sameRegion")
     retries = item.get("maxRetries", 2)
     if not isinstance(retries, int | float) or not 1 <= retries <= 10:
         raise BodyError('"retryStrategy.maxRetries" must be between 1 and 10')
@@ -93,10 +101,12 @@ def _metadata(value: Any) -> None:
         _strings((v for k, v in github.items() if k != "reporting" and v is not None), "github")
 
 
-def _target(value: Any, *, non_empty_tags: bool) -> None:
+def _target(value: Any, *, non_empty_tags: bool, deactivated: bool = True) -> None:
     if value is None:
         return
-    target = _object(value, "target", {"matchTags", "checkId", "allowDeactivated"})
+    allowed = {"matchTags", "checkId"} | ({"allowDeactivated"} if deactivated else set())
+    target = _object(value, "target", allowed)
+    _flag(target, "allowDeactivated")
     tags = target.get("matchTags", [])
     if not isinstance(tags, list) or not all(isinstance(group, list) for group in tags):
         raise BodyError('"target.matchTags" must be an array of arrays of tags')
@@ -116,6 +126,11 @@ def _object(value: Any, where: str, allowed: set[str]) -> dict[str, Any]:
         if key not in allowed:
             raise BodyError(f'"{key}" is not allowed')
     return value
+
+
+def _flag(item: dict[str, Any], key: str) -> None:
+    if key in item and not isinstance(item[key], bool):
+        raise BodyError(f'"{key}" must be a boolean')
 
 
 def _string(value: Any, where: str) -> None:

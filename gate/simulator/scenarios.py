@@ -90,6 +90,9 @@ class ScriptedSession:
     faults: list[Fault] = field(default_factory=list)  # one per request, in order
     never_finishes: bool = False
     metadata: dict[str, Any] | None = None  # a test session's metadata (None: the sample's)
+    # What the bodies say a finished session took (None: the real seconds it played): the
+    # demo's runs last longer than the seconds it waits.
+    reported_s: float | None = None
 
     def __post_init__(self) -> None:
         if self.kind not in ("test", "check"):
@@ -227,7 +230,8 @@ def demo_sessions() -> list[ScriptedSession]:
     ok, bad, eu, us = "passed", "failed", "eu-west-1", "us-east-1"
     # fmt: off
     return [
-        ScriptedSession("test", "PASSED", "Webshop checks: production", duration_s=1.0, results=[
+        ScriptedSession("test", "PASSED", "Webshop checks: production", duration_s=1.0,
+                        reported_s=12.0, results=[
             run("Homepage API", ok, "API", eu, 87),
             run("Homepage API", ok, "API", us, 142),
             run("Product search API", ok, "API", eu, 231),
@@ -235,7 +239,8 @@ def demo_sessions() -> list[ScriptedSession]:
             run("Checkout flow", ok, "BROWSER", us, 3900),
             run("Checkout flow", ok, "BROWSER", "ap-southeast-2", 4100),
         ]),
-        ScriptedSession("test", "FAILED", "Webshop checks: PR #42", duration_s=2.0, results=[
+        ScriptedSession("test", "FAILED", "Webshop checks: PR #42", duration_s=2.0,
+                        reported_s=48.0, results=[
             run("Orders API", bad, "API", eu, 1830, detail={"apiCheckResult": orders},
                 history="FFFFFFFFFF"),  # already failing
             run("Payments API", bad, "API", us, None, detail={"apiCheckResult": refused},
@@ -253,16 +258,19 @@ def demo_sessions() -> list[ScriptedSession]:
                 detail={"agenticCheckResult": agentic}),  # no earlier runs: no history
             run("Product search API", ok, "API", eu, 198),
         ]),
-        ScriptedSession("check", "DEGRADED", "Status page API", duration_s=1.5, results=[
+        ScriptedSession("check", "DEGRADED", "Status page API", duration_s=1.5,
+                        reported_s=4.0, results=[
             run("Status page API", "degraded", "API", eu, 2650, history="PPPPPPPPPP"),
             run("Status page API", ok, "API", us, 310),
         ]),
-        ScriptedSession("test", "PASSED", "Smoke tests: staging (slow)", duration_s=5.0, results=[
+        ScriptedSession("test", "PASSED", "Smoke tests: staging (slow)", duration_s=5.0,
+                        reported_s=9.0, results=[
             run("Health endpoint", ok, "API", "eu-central-1", 64),
             run("Landing page", ok, "BROWSER", "eu-central-1", 2300),
             run("Health endpoint", ok, "API", "us-west-2", 171),
         ]),
-        ScriptedSession("check", "FAILED", "Checkout API", duration_s=3.0, results=[
+        ScriptedSession("check", "FAILED", "Checkout API", duration_s=3.0,
+                        reported_s=32.0, results=[
             run("Checkout API", bad, "API", eu, 10012, error_group=checkout, root_cause=True,
                 detail={"apiCheckResult": checkout_api}, history="FFPPPPPPPP"),
             run("Checkout API", bad, "API", us, 10020, error_group=checkout,

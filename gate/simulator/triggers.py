@@ -131,7 +131,12 @@ class TriggerRoutes:
             message = f'"runLocation" "{location}" is not a public region or a private location'
             return error_reply(400, message)
         target = request.get("target") or {}
-        checks = select(self.checks, target.get("matchTags", []), target.get("checkId", []))
+        checks = select(
+            self.checks,
+            target.get("matchTags", []),
+            target.get("checkId", []),
+            target.get("allowDeactivated", False),
+        )
         if not checks and self.no_match != "empty":
             return self._no_match()
         if (refused := self._over_limit(1)) is not None:

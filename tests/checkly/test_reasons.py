@@ -35,6 +35,8 @@ def load(name: str) -> dict[str, Any]:
         ("check-api-json-body.json", "CheckResult"),
         ("check-api-request-error.json", "CheckResult"),
         ("check-agentic.json", "CheckResult"),
+        ("check-grpc-status.json", "CheckResult"),
+        ("check-ssl-failure-category.json", "CheckResult"),
         ("test-error-group.json", "TestSessionErrorGroup"),
         ("check-error-group.json", "ErrorGroup"),
     ],
@@ -142,6 +144,26 @@ def test_an_assertion_flagged_by_passed_false_and_unknown_names_still_read() -> 
     assert reason_from_detail(CHECK, detail) == (
         'grpc health matches somehow "SERVING", got "NOT_SERVING"'
     )
+
+
+def test_a_grpc_status_without_a_failed_assertion_is_the_reason() -> None:
+    # after checkly-cli's formatters/__tests__/__fixtures__/fixtures.ts (grpcCheckResult)
+    assert reason_from_detail(CHECK, load("check-grpc-status.json")) == (
+        "gRPC status 14: connection refused"
+    )
+
+
+def test_an_ssl_failure_category_without_a_failed_assertion_is_the_reason() -> None:
+    # after checkly-cli's formatters/__tests__/__fixtures__/fixtures.ts (sslCheckResult)
+    assert reason_from_detail(CHECK, load("check-ssl-failure-category.json")) == (
+        "SSL failure: expired"
+    )
+
+
+def test_a_grpc_ok_status_is_no_reason() -> None:
+    detail = load("check-grpc-status.json")
+    detail["grpcCheckResult"]["response"] |= {"grpcStatusCode": 0, "grpcStatusMessage": "OK"}
+    assert reason_from_detail(CHECK, detail) == "the check failed (Checkly gave no further detail)"
 
 
 def test_request_error_wins_over_assertions() -> None:

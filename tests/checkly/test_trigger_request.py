@@ -64,6 +64,42 @@ def test_every_field() -> None:
     }
 
 
+@pytest.mark.parametrize(
+    ("fields", "strategy"),
+    [
+        (
+            {"retries": 10, "retry_strategy": "EXPONENTIAL", "retry_network_only": True},
+            {"type": "EXPONENTIAL", "maxRetries": 10, "baseBackoffSeconds": 0,
+             "sameRegion": True, "onlyOn": ["NETWORK_ERROR"]},
+        ),
+        (
+            {"retries": 4, "retry_strategy": "LINEAR"},
+            {"type": "LINEAR", "maxRetries": 4, "baseBackoffSeconds": 0, "sameRegion": True},
+        ),
+        (
+            {"retries": 1, "retry_strategy": "SINGLE_RETRY"},
+            {"type": "SINGLE_RETRY", "baseBackoffSeconds": 0, "sameRegion": True},
+        ),
+    ],
+)  # fmt: skip
+def test_the_retry_strategy_of_each_option(
+    fields: dict[str, object], strategy: dict[str, object]
+) -> None:
+    body = build_body(config(**fields), RunContext("n"), "n")
+    assert body["retryStrategy"] == strategy
+    assert "refreshCache" not in body
+
+
+def test_refresh_cache_and_allow_deactivated() -> None:
+    body = build_body(
+        config(tags=(("a",),), refresh_cache=True, allow_deactivated=True), RunContext("n"), "n"
+    )
+    assert body["refreshCache"] is True
+    assert body["target"] == {"matchTags": [["a"]], "allowDeactivated": True}
+    checks = TriggerConfig(TriggerKind.CHECK_SESSIONS, refresh_cache=True)
+    assert check_sessions_body(checks) == {"refreshCache": True}
+
+
 def test_env_wins_over_the_deployment_url() -> None:
     context = RunContext("n", {}, "https://pr.example", "the deployment")
     mine = config(variables=(Variable("ENVIRONMENT_URL", "https://mine.example"),))

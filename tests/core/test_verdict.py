@@ -29,7 +29,7 @@ def test_one_failure_fails_with_default_max_failures() -> None:
     verdict = decide([session(Outcome.PASSED, Outcome.FAILED)], Thresholds())
     assert not verdict.passed
     assert verdict.failing == 1
-    assert "1 failing check run (1 failed), at most 0 allowed (max-failures)" in verdict.reasons
+    assert "1 failing check run, at most 0 allowed (max-failures)" in verdict.reasons
 
 
 def test_max_failures_tolerates() -> None:
@@ -104,5 +104,5 @@ def test_passed_summary_mentions_tolerated_failures() -> None:
     verdict = decide([session(Outcome.FAILED, Outcome.PASSED)], Thresholds(max_failures=1))
     assert verdict.passed
     assert verdict.summary == (
-        "Gate passed: 1 failing check run(s), 1 allowed (2 check runs, pass rate 50.0%)."
+        "Gate passed: 1 failing check run, 1 allowed (2 check runs, pass rate 50.0%)."
     )

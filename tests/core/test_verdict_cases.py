@@ -195,7 +195,7 @@ def test_verdict_case(case: Case) -> None:
         assert verdict.not_counted_note is not None
         assert verdict.not_counted_note in verdict.summary
     else:
-        assert verdict.not_counted_note is None and "not counted" not in verdict.summary
+        assert verdict.not_counted_note is None and "not counted:" not in verdict.summary
 
 
 def test_the_note_names_each_reason_and_its_option() -> None:

@@ -73,6 +73,7 @@ SPECIAL: dict[str, list[str] | None] = {
         "--test-session-name",
         "line\nbreak",
     ],
+    "`INPUT_TIMOUT=5m` (a misspelt input)": None,  # an environment variable: see ENV_ROWS
     "`env` and `secret-env` with 51 variables": [
         "--tags",
         "production",
@@ -81,6 +82,10 @@ SPECIAL: dict[str, list[str] | None] = {
         "--secret-env",
         "\n".join(f"SECRET_{i}=value-{i}" for i in range(11)),
     ],
+}
+
+ENV_ROWS: dict[str, dict[str, str]] = {
+    "`INPUT_TIMOUT=5m` (a misspelt input)": {"INPUT_TIMOUT": "5m"}
 }
 
 
@@ -142,7 +147,7 @@ def test_each_bad_input_of_the_table(
     simulator: SimulatorFactory, workspace: Path, row: str, message: str
 ) -> None:
     sim = simulator([])
-    code, problems, log = run_invalid(arguments(row, sim), workspace)
+    code, problems, log = run_invalid(arguments(row, sim), workspace, **ENV_ROWS.get(row, {}))
     assert code == 2, log
     wanted = pattern(message, workspace)
     assert any(wanted.fullmatch(p) for p in problems), (message, problems)

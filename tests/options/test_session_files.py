@@ -205,7 +205,7 @@ def test_a_file_without_ids_is_a_problem_naming_the_file(tmp_path: Path) -> None
         "(testSessionId), `checkly checks run --detach --output json` output or a saved "
         "trigger response (testSessionId, sessions[].checkSessionId), or CLI output with "
         '"Test session ID: <uuid>" lines or session links (`checkly test` and `checkly trigger` '
-        "create a test session only with --record)"
+        "record a test session unless given --no-record)"
     ]
 
 

@@ -13,6 +13,7 @@ from gate.options.trigger_options import (
     Variable,
     secret_env_values,
 )
+from tests.support.entrypoint import action_inputs
 
 ACCOUNT = "1397c172-1938-4973-a225-5862298e571a"
 CHECK = "a4cd4ad9-4815-4a9e-92d2-0a7c562ee69a"
@@ -110,11 +111,26 @@ def test_every_problem_at_once() -> None:
     [
         (["--tags", "a", "--env", "1KEY=v"], "is not KEY=VALUE"),
         (["--tags", "a", "--env", "A=1", "--secret-env", "A=2"], "A is given twice"),
-        (["--tags", "a", "--retries", "-1"], "from 0 to 3"),
-        (["--tags", "a", "--retries", "٣"], "from 0 to 3"),  # ASCII digits only
+        (["--tags", "a", "--retries", "-1"], "from 0 to 10"),
+        (["--tags", "a", "--retries", "٣"], "from 0 to 10"),
+        (["--tags", "a", "--retries", "11"], "from 0 to 10"),
+        (["--tags", "a", "--retry-strategy", "random"], "use fixed, linear, exponential or single"),
+        (["--tags", "a", "--retry-strategy", "linear"], "needs retries"),
+        (["--tags", "a", "--retries", "0", "--retry-on", "network"], "needs retries"),
+        (["--tags", "a", "--retry-on", "timeouts"], "use any, or network"),
+        (["--tags", "a", "--retries", "2", "--retry-strategy", "single"], "use 1 or unset"),
+        (["--trigger", "check-sessions", "--allow-deactivated", "true"], "does not apply"),
+        (["--tags", "a", "--refresh-cache", "maybe"], "is not a boolean"),  # ASCII digits only
         (["--check-ids", " , ,"], "holds no check ID"),
         (["--env", "A=1"], "applies only to a triggered test session"),
     ],
 )
 def test_bad_values(argv: list[str], words: str) -> None:
     assert any(words in p for p in problems(*argv)), problems(*argv)
+
+
+def test_the_action_defaults_of_the_retry_options_are_valid_with_check_sessions() -> None:
+    defaults = {k: v for k, v in action_inputs().items() if v}
+    assert defaults["INPUT_RETRY-STRATEGY"] == "fixed"  # the runner passes it on every run
+    config = load_config(["--trigger", "check-sessions"], {**BASE, **defaults})
+    assert config.trigger is not None and not config.trigger.allow_deactivated

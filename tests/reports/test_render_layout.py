@@ -34,10 +34,10 @@ def test_summary_order_verdict_first_then_why_sessions_warnings_metadata(
         for part in (
             "Checkly gate failed",
             "Gate failed: 7 failing check runs",
-            "Fails on: failed",
+            "Thresholds: fails on failed",
             "### Why",
             "### ❌ Test session",
-            "### ✅ Check session check session s2",
+            "<details><summary>✅ Check session s2",
             "### Warnings",
             "checkly-gate 0.1.0",
         )
@@ -60,7 +60,7 @@ def test_runs_sharing_an_error_group_are_shown_together(builtin: Templates) -> N
     why = markdown[markdown.index("### Why") : markdown.index("### ❌ Test session")]
     assert f"3 runs failed with `{group}`" in why
     assert why.count("- ❌ [Check ") == 4
-    assert why.index("Check 2") < why.index("Other runs") < why.index("Check 3")
+    assert why.index("Check 2") < why.index("1 run with other reasons:") < why.index("Check 3")
     assert "status code equals 200, got 500" in why
     comment = render_comment(report, builtin, marker=MARKER)
     assert f"3 runs failed with `{group}`" in comment

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from pathlib import Path
 
 from gate.runner.ci_context import run_context
 from tests.support.paths import EVENTS
@@ -52,6 +54,21 @@ def test_github_pull_request_names_the_pr_and_its_head() -> None:
     assert context.default_name == "octo-org/shop · e2e #17.2 · PR #42"
     assert context.metadata["commitId"] == "4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d"
     assert context.metadata["branchName"] == "checkout-retry"
+
+
+def test_a_fork_pull_request_sends_the_head_repository_and_sha(tmp_path: Path) -> None:
+    payload = json.loads((EVENTS / "pull_request.json").read_text("utf-8"))
+    payload["pull_request"]["head"]["repo"]["full_name"] = "contributor/shop"
+    event = tmp_path / "event.json"
+    event.write_text(json.dumps(payload), "utf-8")
+    environ = GITHUB | {
+        "GITHUB_EVENT_NAME": "pull_request_target",
+        "GITHUB_EVENT_PATH": str(event),
+        "GITHUB_SHA": "d" * 40,  # the merge commit (or, on pull_request_target, the base's head)
+    }
+    github = run_context(environ, NOW).metadata["github"]
+    assert github["repository"] == "contributor/shop"  # as checkly-action sends it
+    assert github["sha"] == payload["pull_request"]["head"]["sha"]
 
 
 def test_github_deployment_status() -> None:

@@ -50,6 +50,31 @@ def test_push_without_an_open_pr_is_a_notice(fake: FakeGitHub) -> None:
     assert "no open pull request" in result.notice
 
 
+def test_a_deployment_of_a_fork_pr_finds_it_by_listing_the_open_prs(fake: FakeGitHub) -> None:
+    sha = "4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d"  # the deployment's sha
+    fake.add_pull(REPO, 70, head="contributor:old", sha=sha, state="closed", fork=True)
+    fake.add_pull(REPO, 71, head="contributor:preview", sha=sha, fork=True, updated_minutes=5)
+    fake.add_pull(REPO, 72, head="other:preview", sha=sha, fork=True, updated_minutes=9)
+    for number in range(100, 180):  # more recently updated, other heads: the first page
+        fake.add_pull(REPO, number, head=f"octo-org:b{number}", sha="5" * 40)
+    result = upsert(fake, environ=event_env("deployment_status", "deployment_status"))
+    assert (result.action, result.pr) == ("created", 72)  # the most recently updated
+    assert fake.calls("GET", rf"/repos/octo-org/shop/commits/{sha}/pulls")  # asked first
+    (listing, *_) = fake.calls("GET", r"/repos/octo-org/shop/pulls")
+    assert (listing.query["sort"], listing.query["direction"]) == ("updated", "desc")
+
+
+def test_the_open_prs_are_listed_at_most_three_pages(fake: FakeGitHub) -> None:
+    sha = "4f1c2d3e5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d"
+    fake.add_pull(REPO, 1, head="contributor:preview", sha=sha, fork=True, updated_minutes=0)
+    for number in range(100, 420):  # 320 more recently updated PRs: the fork's is on page 4
+        fake.add_pull(REPO, number, head=f"octo-org:b{number}", sha="5" * 40)
+    result = upsert(fake, environ=event_env("deployment_status", "deployment_status"))
+    assert result.action == "skipped" and result.notice is not None
+    pages = [c.query.get("page", "1") for c in fake.calls("GET", r"/repos/octo-org/shop/pulls")]
+    assert pages == ["1", "2", "3"]
+
+
 def test_issue_comment_on_a_pr(fake: FakeGitHub) -> None:
     assert upsert(fake, environ=event_env("issue_comment", "issue_comment_pr")).pr == 42
 

@@ -179,9 +179,10 @@ def test_tag_matching_as_checkly_documents_it(
     assert [c.name for c in CATALOGUE if c.matches(match_tags, check_ids)] == expected
 
 
-def test_deactivated_checks_never_match() -> None:
+def test_deactivated_checks_match_only_with_allow_deactivated() -> None:
     check = DeployedCheck("Off", tags=("a",), activated=False)
     assert not check.matches([], []) and not check.matches([["a"]], [check.id])
+    assert check.matches([["a"]], [check.id], deactivated=True)
 
 
 # -- triggers ----------------------------------------------------------------------------------

@@ -95,8 +95,12 @@ class FakeGitHub:
         state: str = "open",
         commits: tuple[str, ...] = (),
         updated_minutes: int | None = None,
+        fork: bool = False,
     ) -> None:
-        """A pull request; `updated_minutes` after the fake's epoch (default: its number)."""
+        """A pull request; `updated_minutes` after the fake's epoch (default: its number).
+
+        `fork`: its head is in another repository, so (as on GitHub) the commit route
+        `GET /repos/{o}/{r}/commits/{sha}/pulls` does not find it."""
         owner, branch = head.split(":", 1)
         updated = _EPOCH + timedelta(minutes=number if updated_minutes is None else updated_minutes)
         with self._lock:
@@ -109,7 +113,7 @@ class FakeGitHub:
                 "base": {"ref": "main", "repo": {"full_name": repo}},
             }
             self.comments.setdefault((repo, number), [])
-            for commit in (sha, *commits):
+            for commit in () if fork else (sha, *commits):
                 self.commit_pulls.setdefault((repo, commit), []).append(number)
 
     def add_comment(self, repo: str, number: int, body: str, user: str | None = None) -> int:
@@ -236,6 +240,9 @@ class FakeGitHub:
                     and (state == "all" or p["state"] == state)
                     and ("head" not in query or p["head"]["label"] == query["head"])
                 ]
+                if query.get("sort") == "updated":  # GitHub's default direction for it: desc
+                    newest = query.get("direction", "desc") == "desc"
+                    items.sort(key=lambda p: p["updated_at"], reverse=newest)
                 return self._page(items, query, base + path)
             if m := re.fullmatch(r"/repos/([^/]+/[^/]+)/commits/([0-9a-f]+)/pulls", path):
                 repo = m.group(1)

@@ -212,7 +212,7 @@ def assert_nothing_lost(
     lines = stdout.splitlines()
     label = "|".join(re.escape(x) for x in LABELS)
     for session_id in ids:
-        pattern = re.compile(rf"^({label})\s+(test|check) session .* {re.escape(session_id)}:")
+        pattern = re.compile(rf"^({label})\s+(test|check) session (.* )?{re.escape(session_id)}:")
         assert any(pattern.match(line) for line in lines), f"no console line for {session_id}"
 
     if JUNIT_FILE not in unwritten:
