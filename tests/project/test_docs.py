@@ -170,7 +170,7 @@ def test_action_defaults_agree_with_the_spec(action: dict[str, Any]) -> None:
         ) | {"GITHUB_TOKEN"}, name
     outputs_paragraph = spec_text.split("**GitHub outputs**", 1)[1].split("Multi-line", 1)[0]
     listed = re.findall(r"`([a-z-]+)`", outputs_paragraph)
-    assert tuple(n for n in listed if n in SPEC_OUTPUTS) == SPEC_OUTPUTS
+    assert tuple(dict.fromkeys(n for n in listed if n in SPEC_OUTPUTS)) == SPEC_OUTPUTS
 
 
 # --- README.md ---------------------------------------------------------------------------------
