@@ -19,10 +19,23 @@ from gate.runner.comment_history import marker_for
 from gate.runner.workflow import Runner
 from gate.simulator import Simulator, demo_sessions
 from gate.simulator.catalogue import demo_catalogue
+from gate.simulator.scenarios import demo_base_session, stable_uuid
 
 # The trigger the demo adds to the sample sessions: a test session of the deployed checks
-# tagged `preview`, pointed at a preview deployment (SPEC §7, §8).
-DEMO_TRIGGER = ("--tags", "preview", "--env", "ENVIRONMENT_URL=https://pr-42.shop.acme.example")
+# tagged `preview`, pointed at a preview deployment (SPEC §7, §8). It names its checks too, so
+# the deactivated one shows as `missing` (SPEC §11).
+_PREVIEW = {c.name: c.id for c in demo_catalogue()}
+DEMO_TRIGGER = (
+    "--tags", "preview",
+    "--env", "ENVIRONMENT_URL=https://pr-42.shop.acme.example",
+    "--check-ids", ",".join(
+        _PREVIEW[n] for n in ("Preview homepage", "Preview login", "Preview checkout")
+    ),
+)  # fmt: skip
+# The policy the demo adds (SPEC §11): the refund assistant is quarantined, and the run is a
+# pull request onto `main`, so a failure that also fails on main says so.
+DEMO_POLICY = ("--non-blocking-check-ids", stable_uuid("check", "Refund assistant"))
+DEMO_PR = {"GITHUB_EVENT_NAME": "pull_request", "GITHUB_BASE_REF": "main"}
 # "Re-run failed jobs" (SPEC §11): attempt 1 of a job runs the checks tagged `production`, one
 # fails; once it is fixed, attempt 2 runs only that check and carries the passes over.
 RERUN_TRIGGER = ("--tags", "production", "--pr-comment", "never")
@@ -47,7 +60,7 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
     folder: Path = options.output_dir
     folder.mkdir(parents=True, exist_ok=True)
     sessions = demo_sessions()
-    with Simulator(sessions, catalogue=demo_catalogue()) as sim:
+    with Simulator([*sessions, demo_base_session()], catalogue=demo_catalogue()) as sim:
         ids = {
             kind: ",".join(s.id for s in sessions if s.kind == kind.value) for kind in SessionKind
         }
@@ -65,6 +78,7 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
             "--assets-dir", str(folder / "evidence"),
             "--root-cause", "request",
             *DEMO_TRIGGER,
+            *DEMO_POLICY,
         ]  # fmt: skip
         environ: dict[str, str] = {}
         runner = Runner(environ, out)
@@ -77,6 +91,10 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
             "(with CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID set):"
         )
         runner.say(f"  $ checkly-gate {' '.join(DEMO_TRIGGER)}")
+        runner.say(
+            "It runs as a pull request onto main (GITHUB_BASE_REF=main) with the refund "
+            f"assistant quarantined: {' '.join(DEMO_POLICY)}"
+        )
         try:
             config = load_config(argv, environ)
             runner.mask(config.secrets())
@@ -86,7 +104,7 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
                 body = render_comment(report, templates, marker=marker_for("demo"))
                 (folder / "comment.md").write_text(body, encoding="utf-8")
 
-            code = run(config, templates, runner, environ, progress_interval=2.0, on_report=preview)
+            code = run(config, templates, runner, DEMO_PR, progress_interval=2.0, on_report=preview)
         except GateError as exc:
             runner.error(exc.diagnostics())
             return exc.exit_code

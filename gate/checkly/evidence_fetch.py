@@ -32,7 +32,7 @@ from gate.core.evidence import (
     RootCause,
     SavedFile,
 )
-from gate.core.model import CheckRun, Session, SessionKind
+from gate.core.model import CheckRun, Outcome, Session, SessionKind
 from gate.core.verdict import Thresholds, needs_explaining
 from gate.options.evidence_options import EvidenceConfig
 
@@ -87,7 +87,10 @@ class Gatherer:
             (s, r)
             for s in sessions
             for r in s.runs
-            if needs_explaining(r, thresholds) and not r.stands_for_session and r.result_id
+            if needs_explaining(r, thresholds)
+            and not r.stands_for_session
+            and r.result_id
+            and r.outcome is not Outcome.MISSING  # a check that did not run has no evidence
         ]
         for session, run in runs[:MAX_RUNS]:
             self.found[(session.id, run.result_id)] = _Found()

@@ -18,7 +18,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from typing import Any, Protocol
 
-from gate.core.model import CheckRun, Session
+from gate.core.model import CheckRun, Outcome, Session
 from gate.core.triage import (
     FETCH_FAILED,
     MAX_CHECKS,
@@ -36,7 +36,7 @@ from gate.core.verdict import Thresholds, needs_explaining
 # no more than this.
 HISTORY_BUDGET = 5.0
 # What a label needs of each earlier result; the backend then skips the wide payloads.
-FIELDS = "id,hasFailures,hasErrors,isCancelled,resultType,startedAt"
+FIELDS = "id,checkId,hasFailures,hasErrors,isCancelled,resultType,startedAt"
 
 
 class HistoryClient(Protocol):
@@ -74,7 +74,7 @@ class HistoryFetch:
         for session in sessions:
             start = session.started_at or fallback_start
             for run in session.runs:
-                if not run.check_id or not needs_explaining(run, thresholds):
+                if not run.check_id or not _labelled(run, thresholds):
                     continue
                 if run.check_id in self.before:
                     self.before[run.check_id] = min(self.before[run.check_id], start)
@@ -108,7 +108,7 @@ class HistoryFetch:
                 continue
             entries = body.get("entries")
             earlier = earlier_failures(
-                entries if isinstance(entries, list) else [], self.before[check_id]
+                entries if isinstance(entries, list) else [], self.before[check_id], check_id
             )
             self.labels[check_id] = label_from_failures(earlier)
         self.close()
@@ -125,7 +125,7 @@ class HistoryFetch:
         for session in sessions:
             runs = [
                 dataclasses.replace(run, triage=self._triage(run))
-                if needs_explaining(run, self.thresholds)
+                if _labelled(run, self.thresholds)
                 else run
                 for run in session.runs
             ]
@@ -153,6 +153,11 @@ class HistoryFetch:
                 f"check{'s' if count != 1 else ''} say 'no history fetched'"
             )
         return tuple(out)
+
+
+def _labelled(run: CheckRun, thresholds: Thresholds) -> bool:
+    """Failing and degraded runs get a label; a `missing` one did not run, so has none."""
+    return run.outcome is not Outcome.MISSING and needs_explaining(run, thresholds)
 
 
 def _body(future: Future[dict[str, Any]]) -> dict[str, Any] | None:

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from gate.core.baseline import BaseFailure
 from gate.core.evidence import Evidence
 from gate.core.outcomes import (
     RUNNING_STATUSES,
@@ -68,6 +69,9 @@ class CheckRun:
     failed_attempts: int = 0  # ATTEMPT results of this check and location that failed
     triage: Triage | None = None  # SPEC §9, for failing and degraded runs
     group_age: GroupAge | None = None  # of `error_group`
+    new_error: bool = False  # one of its error groups first seen at or after its session's start
+    non_blocking: str | None = None  # why its check is non-blocking ("non-blocking-tags: …")
+    base_failure: BaseFailure | None = None  # SPEC §11: its check also fails on the base branch
     evidence: Evidence | None = None  # SPEC §10, for failing and degraded runs
 
     @property

@@ -21,6 +21,7 @@ class Outcome(StrEnum):
     CANCELLED = "cancelled"
     INCOMPLETE = "incomplete"
     ERROR = "error"
+    MISSING = "missing"  # a requested check with no run in the session (SPEC §11)
 
 
 class SessionKind(StrEnum):
@@ -33,6 +34,7 @@ class SessionKind(StrEnum):
 # Worst first: a session made of several runs shows the worst of them.
 SEVERITY: tuple[Outcome, ...] = (
     Outcome.ERROR,
+    Outcome.MISSING,
     Outcome.FAILED,
     Outcome.TIMED_OUT,
     Outcome.CANCELLED,

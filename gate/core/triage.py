@@ -101,24 +101,33 @@ def label_from_failures(earlier: Sequence[bool]) -> Triage:
     return Triage(label, earlier_runs=len(window), earlier_failures=failures)
 
 
-def earlier_failures(entries: Iterable[Any], before: datetime | None = None) -> list[bool]:
+def earlier_failures(
+    entries: Iterable[Any], before: datetime | None, check_id: str | None
+) -> list[bool]:
     """Failed-or-not of the FINAL entries of a `GET /v2/check-results/{checkId}` body, newest
-    first. Cancelled runs say nothing and are left out; so are runs at or after `before` (the
-    API's `to` is exclusive, this is a second guard) and ATTEMPTs (retries are never judged)."""
-    found: list[tuple[datetime | None, bool]] = []
+    first. Entries are checked before they are believed (SPEC §9): one of another check (or
+    naming none), one without a date, and one dated at or after `before` (the API's `to` is
+    exclusive, this is a second guard) are ignored, so a hostile or buggy answer cannot make a
+    new failure "already failing". Cancelled runs say nothing and are left out; so are ATTEMPTs
+    (retries are never judged)."""
+    found: list[tuple[datetime, bool]] = []
+    before = _aware(before)
+    own = check_id.lower() if check_id else None
     for entry in entries:
         if not isinstance(entry, Mapping):
             continue
         if entry.get("resultType", "FINAL") != "FINAL" or as_bool(entry.get("isCancelled")):
             continue
+        of = as_str(entry.get("checkId"))
+        if own is None or of is None or of.lower() != own:
+            continue
         started = _aware(parse_time(entry.get("startedAt")) or parse_time(entry.get("created_at")))
-        before = _aware(before)
-        if before is not None and started is not None and started >= before:
+        if started is None or (before is not None and started >= before):
             continue
         failed = as_bool(entry.get("hasFailures")) or as_bool(entry.get("hasErrors"))
         found.append((started, failed))
-    # The API's order is not documented: newest first by start, undated ones last.
-    found.sort(key=lambda item: item[0].timestamp() if item[0] else float("-inf"), reverse=True)
+    # The API's order is not documented: newest first by start.
+    found.sort(key=lambda item: item[0].timestamp(), reverse=True)
     return [failed for _, failed in found]
 
 

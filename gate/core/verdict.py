@@ -7,10 +7,17 @@ from collections import Counter
 from collections.abc import Sequence
 
 from gate.core.model import CheckRun, Outcome, Session
-from gate.core.triage import Label
+from gate.core.policy import Why, note, why_not_counted, why_text
 
 DEFAULT_FAIL_ON: frozenset[Outcome] = frozenset(
-    {Outcome.FAILED, Outcome.TIMED_OUT, Outcome.CANCELLED, Outcome.INCOMPLETE, Outcome.ERROR}
+    {
+        Outcome.FAILED,
+        Outcome.TIMED_OUT,
+        Outcome.CANCELLED,
+        Outcome.INCOMPLETE,
+        Outcome.ERROR,
+        Outcome.MISSING,
+    }
 )
 
 
@@ -25,6 +32,9 @@ class Thresholds:
     max_failures: int = 0
     min_pass_rate: float = 0.0
     allow_preexisting: bool = False  # preexisting-failures: allow (SPEC §9)
+    allow_flaky: bool = False  # flaky-failures: allow (SPEC §11)
+    non_blocking_check_ids: frozenset[str] = frozenset()  # lower-case (SPEC §11)
+    non_blocking_tags: tuple[str, ...] = ()  # SPEC §11: resolved to runs by gate.run
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,7 +49,9 @@ class Verdict:
     pass_rate: float
     reasons: tuple[str, ...]
     thresholds: Thresholds
-    not_counted: int = 0  # already-failing runs left out under preexisting-failures: allow
+    not_counted: int = 0  # failing runs left out of the thresholds (gate.core.policy)
+    not_counted_by: dict[str, int] = dataclasses.field(default_factory=dict)  # Why → runs
+    not_counted_note: str | None = None  # how many and why, in plain words
 
     @property
     def result(self) -> str:
@@ -52,16 +64,6 @@ class Verdict:
     @property
     def degraded_count(self) -> int:
         return self.counts.get(Outcome.DEGRADED.value, 0)
-
-    @property
-    def not_counted_note(self) -> str | None:
-        """Why some failing runs were not counted, in plain words (None: all were)."""
-        if not self.not_counted:
-            return None
-        runs = f"{self.not_counted} failing check run{'s' if self.not_counted != 1 else ''}"
-        return (
-            f"{runs} not counted: already failing before this session (preexisting-failures: allow)"
-        )
 
     @property
     def ignored_note(self) -> str | None:
@@ -122,20 +124,20 @@ def hides_red_session(session: Session, thresholds: Thresholds) -> bool:
 
 
 def not_counted(run: CheckRun, thresholds: Thresholds) -> bool:
-    """A failing run left out of the thresholds: already failing before this session, under
-    `preexisting-failures: allow` (SPEC §9). It is still shown as failing."""
-    return (
-        thresholds.allow_preexisting
-        and is_failing(run.outcome, thresholds)
-        and run.triage is not None
-        and run.triage.label is Label.ALREADY_FAILING
-    )
+    """A failing run left out of the thresholds (gate.core.policy); still shown as failing."""
+    return why_not_counted(run, thresholds) is not None
+
+
+def not_counted_text(run: CheckRun, thresholds: Thresholds) -> str | None:
+    """Why this run is not counted, in plain words (None: it counts)."""
+    why = why_not_counted(run, thresholds)
+    return why_text(why, run) if why is not None else None
 
 
 def decide(
     sessions: Sequence[Session], thresholds: Thresholds, *, also_failing: Sequence[str] = ()
 ) -> Verdict:
-    """Count check runs and apply the thresholds of SPEC §4 (and §9's preexisting-failures).
+    """Count check runs and apply the thresholds of SPEC §4 (and the allowances of §9, §11).
     `also_failing`: reasons the gate fails whatever the runs did (a trigger that matched no
     check, SPEC §8).
 
@@ -149,13 +151,18 @@ def decide(
     total = 0
     left_out = 0
     counted: Counter[str] = Counter()  # the failing runs that count, by outcome
+    left: dict[Why, int] = {}
+    sources: dict[Why, set[str]] = {}
     for session in sessions:
         session_failing = 0
         for run in session.runs:
             total += 1
             counts[run.outcome.value] += 1
-            if not_counted(run, thresholds):
+            why = why_not_counted(run, thresholds)
+            if why is not None:
                 left_out += 1
+                left[why] = left.get(why, 0) + 1
+                sources.setdefault(why, set()).add(why_text(why, run))
             elif is_failing(run.outcome, thresholds):
                 session_failing += 1
                 counted[run.outcome.value] += 1
@@ -190,7 +197,19 @@ def decide(
         reasons=tuple(reasons),
         thresholds=thresholds,
         not_counted=left_out,
+        not_counted_by={why.value: count for why, count in left.items()},
+        not_counted_note=note(left, {w: _example(w, sources[w]) for w in left}),
     )
+
+
+def _example(why: Why, texts: set[str]) -> str:
+    """One reason's words for the note: the run's own when all runs share it."""
+    if len(texts) == 1:
+        return next(iter(texts))
+    if why is Why.NON_BLOCKING:
+        options = sorted({t.split("(", 1)[1].split(":")[0].rstrip(")") for t in texts})
+        return f"non-blocking ({', '.join(options)})"
+    return why_text(why)
 
 
 def _outcome_list(counts: Counter[str], thresholds: Thresholds, hidden: int) -> str:

@@ -22,6 +22,7 @@ from gate import __version__
 from gate.core.errors import InvalidOptions
 from gate.core.masking import scrub
 from gate.core.verdict import DEFAULT_FAIL_ON, Thresholds
+from gate.options import policy_options
 from gate.options.evidence_options import EvidenceConfig, read_evidence
 from gate.options.private_options import PRIVATE_OPTIONS, with_private_location
 from gate.options.report_paths import report_path_problems
@@ -56,6 +57,7 @@ class Option:
 
 LIST_OPTIONS: tuple[str, ...] = ("test-session-ids", "check-session-ids", "session-files", "tags")
 LIST_OPTIONS += ("check-ids", "env", "secret-env")  # their flags may be given several times
+LIST_OPTIONS += ("non-blocking-tags", "non-blocking-check-ids")
 
 
 OPTIONS: tuple[Option, ...] = (
@@ -155,6 +157,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("rerun", "failed or all: what a re-run attempt triggers.", "failed", metavar="WHICH"),
     Option("commit-status", "Set a commit status (statuses: write).", "false", metavar="BOOL"),
     Option("dry-run", "List what the trigger would run; start nothing.", "false", metavar="BOOL"),
+    Option("flaky-failures", "fail, or allow: flaky runs uncounted.", "fail", metavar="POLICY"),
+    Option("non-blocking-tags", "Checks with these tags are never counted.", metavar="TAGS"),
+    Option("non-blocking-check-ids", "Checks (IDs, links) never counted.", metavar="IDS"),
     *(Option(name, text, metavar=metavar) for name, text, metavar in PRIVATE_OPTIONS),
 )
 
@@ -271,12 +276,7 @@ def load_config(
         sessions=r.sessions(triggered=trigger is not None),
         timeout_s=r.timeout(),
         max_wait_seconds=r.whole("max-wait-seconds", 30, 1, 30),
-        thresholds=Thresholds(
-            r.fail_on(),
-            r.whole("max-failures", 0, 0),
-            r.min_pass_rate(),
-            allow_preexisting=r.preexisting_failures(),
-        ),
+        thresholds=policy_options.thresholds(r),
         job_summary=r.boolean("job-summary", default=True),
         pr_comment=r.pr_comment(),
         comment_key=r.comment_key("/".join(w for w in workflow if w) or "checkly-gate"),

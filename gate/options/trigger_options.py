@@ -200,8 +200,8 @@ def _tags(r: ValueReader) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-def _check_ids(r: ValueReader) -> tuple[str, ...]:
-    value = r.values.get("check-ids")
+def _check_ids(r: ValueReader, name: str = "check-ids") -> tuple[str, ...]:
+    value = r.values.get(name)
     if value is None:
         return ()
     found: list[str] = []
@@ -214,13 +214,13 @@ def _check_ids(r: ValueReader) -> tuple[str, ...]:
             found.append(link.group(1).lower())
         else:
             r.bad(
-                "check-ids",
+                name,
                 token,
                 "is not a check ID; use the check's UUID or its link "
                 "(https://app.checklyhq.com/checks/<id>)",
             )
     if not found and not any(tokens):
-        r.bad("check-ids", value, "holds no check ID; give check UUIDs or check links")
+        r.bad(name, value, "holds no check ID; give check UUIDs or check links")
     return tuple(dict.fromkeys(found))
 
 

@@ -7,11 +7,11 @@ from collections.abc import Mapping
 
 from gate.core.model import CheckRun, Outcome, Session
 from gate.core.verdict import (
-    NOT_COUNTED,
+    Thresholds,
     hides_red_session,
     is_failing,
     needs_explaining,
-    not_counted,
+    not_counted_text,
 )
 from gate.reports.console_evidence import evidence_line
 from gate.reports.report import Report
@@ -25,6 +25,7 @@ LABEL = {
     Outcome.CANCELLED: "CANCELLED",
     Outcome.INCOMPLETE: "INCOMPLETE",
     Outcome.ERROR: "ERROR",
+    Outcome.MISSING: "MISSING",
 }
 MAX_FAILING_LINES = 200
 MAX_OUTPUT_NAME = 500  # characters of a session name in the `sessions` output
@@ -61,17 +62,22 @@ def session_line(session: Session, report: Report) -> str:
     )
 
 
-def _triage(run: CheckRun) -> str:
-    """` (flaky: failed 2 of its last 10 runs)`, or `` for a run without a label."""
-    return f" ({run.triage.text})" if run.triage is not None else ""
+def _triage(run: CheckRun, thresholds: Thresholds | None) -> str:
+    """` (flaky: failed 2 of its last 10 runs; also failing on main; not counted: …)`, or ``
+    for a run without a label."""
+    parts = [run.triage.text] if run.triage is not None else []
+    parts += [run.base_failure.text] if run.base_failure is not None else []
+    why = not_counted_text(run, thresholds) if thresholds is not None else None
+    parts += [f"not counted: {why}"] if why else []
+    return f" ({'; '.join(parts)})" if parts else ""
 
 
-def run_line(run: CheckRun) -> str:
+def run_line(run: CheckRun, thresholds: Thresholds | None = None) -> str:
     retry = f"passed on retry {run.passed_on_retry}" if run.passed_on_retry else None
     parts = [p for p in (run.reason, retry) if p]
     reason = f": {'; '.join(parts)}" if parts else ""
     link = f" {run.link}" if run.link and not run.stands_for_session else ""
-    where = f"{_run_where(run)}{_triage(run)}"
+    where = f"{_run_where(run)}{_triage(run, thresholds)}"
     return neutralize(f'    {LABEL[run.outcome]:<10} "{run.name}"{where}{reason}{link}')
 
 
@@ -125,7 +131,7 @@ def print_report(report: Report, runner: Runner) -> None:
             if not on_retry and id(run) not in explain:
                 continue
             if shown < MAX_FAILING_LINES:
-                runner.say(run_line(run))
+                runner.say(run_line(run, verdict.thresholds))
                 _say_evidence(run, runner)
                 shown += 1
             else:
@@ -174,7 +180,8 @@ def annotate(report: Report, runner: Runner) -> None:
             text += f"\nSession: {session.title}" + (f"\nWhere: {where}" if where else "")
             if run.triage is not None:
                 text += f"\nTriage: {run.triage.text}"
-                text += f"\nNot counted: {NOT_COUNTED}" if not_counted(run, thresholds) else ""
+                why = not_counted_text(run, thresholds)
+                text += f"\nNot counted: {why}" if why else ""
             if run.link:
                 text += f"\n{run.link}"
             runner.command(kind, text, title=title)

@@ -33,6 +33,7 @@ def verdict_view(report: Report) -> dict[str, Any]:
         "hidden_red_sessions": verdict.hidden_red_sessions,
         "not_counted": verdict.not_counted,
         "not_counted_note": verdict.not_counted_note,
+        "not_counted_by": dict(verdict.not_counted_by),
         "passed_on_retry": sum(s.passed_on_retry for s in report.sessions),
     }
 
@@ -44,6 +45,9 @@ def thresholds_view(verdict: Verdict) -> dict[str, Any]:
         "max_failures": t.max_failures,
         "min_pass_rate": t.min_pass_rate,
         "preexisting_failures": "allow" if t.allow_preexisting else "fail",
+        "flaky_failures": "allow" if t.allow_flaky else "fail",
+        "non_blocking_tags": t.non_blocking_tags,
+        "non_blocking_check_ids": tuple(sorted(t.non_blocking_check_ids)),
     }
 
 

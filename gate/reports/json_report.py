@@ -17,7 +17,7 @@ from typing import Any
 
 from gate import __version__
 from gate.core.model import CheckRun, Outcome, Session
-from gate.core.verdict import Thresholds, is_failing
+from gate.core.verdict import Thresholds, is_failing, not_counted_text
 from gate.reports.evidence_view import evidence_json
 from gate.reports.report import Report, RunInfo, TriggerInfo
 from gate.reports.triage_view import age_view, label_counts, triage_view
@@ -75,6 +75,7 @@ def _verdict(report: Report) -> dict[str, Any]:
         "hiddenRedSessions": verdict.hidden_red_sessions,
         "thresholds": _thresholds(verdict.thresholds),
         "notCounted": verdict.not_counted,
+        "notCountedBy": dict(verdict.not_counted_by),
         "notCountedNote": verdict.not_counted_note,
         "passedOnRetry": sum(s.passed_on_retry for s in report.sessions),
         "labels": label_counts([r for s in report.sessions for r in s.runs]),
@@ -87,6 +88,9 @@ def _thresholds(thresholds: Thresholds) -> dict[str, Any]:
         "maxFailures": thresholds.max_failures,
         "minPassRate": thresholds.min_pass_rate,
         "preexistingFailures": "allow" if thresholds.allow_preexisting else "fail",
+        "flakyFailures": "allow" if thresholds.allow_flaky else "fail",
+        "nonBlockingTags": list(thresholds.non_blocking_tags),
+        "nonBlockingCheckIds": sorted(thresholds.non_blocking_check_ids),
     }
 
 
@@ -147,6 +151,17 @@ def _run(run: CheckRun, thresholds: Thresholds, start: datetime | None) -> dict[
             "firstSeen": age.first_seen,
             "lastSeen": age.last_seen,
         },
+        "newError": run.new_error,
+        "nonBlocking": run.non_blocking,
+        "alsoFailingOn": None
+        if run.base_failure is None
+        else {
+            "branch": run.base_failure.branch,
+            "sessionId": run.base_failure.session_id,
+            "link": run.base_failure.link,
+            "text": run.base_failure.text,
+        },
+        "notCounted": not_counted_text(run, thresholds),
         "evidence": evidence_json(run),
     }
 

@@ -7,7 +7,8 @@ CircleCI. The mapping of outcomes (also in the docs):
     degraded                    <failure type="degraded"> when degraded is in fail-on, else pass
     failed, timed-out           <failure type="failed|timed-out">
     error                       <error type="error">
-    cancelled, incomplete       <failure type="..."> when in fail-on (the default), else <skipped>
+    cancelled, incomplete,      <failure type="..."> when in fail-on (the default), else <skipped>
+    missing
 
 A session whose own outcome is failing while none of its runs is (SPEC §4: the gate never hides
 a red session) gets one extra `testcase` named "(session outcome)" carrying that failure, so
@@ -26,7 +27,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from gate.core.model import CheckRun, Outcome, Session
-from gate.core.verdict import NOT_COUNTED, Thresholds, hides_red_session, is_failing, not_counted
+from gate.core.verdict import Thresholds, hides_red_session, is_failing, not_counted_text
 from gate.reports.junit_evidence import attach, playwright_cases
 from gate.reports.report import Report
 
@@ -46,8 +47,10 @@ def junit_xml(report: Report) -> bytes:
     root = ET.Element("testsuites", name="checkly-gate")
     totals = {"tests": 0, "failures": 0, "errors": 0}
     time_total = 0.0
-    for session in report.sessions:
+    for index, session in enumerate(report.sessions):
         suite, counts, seconds = _suite(session, thresholds)
+        if index == 0 and report.verdict.not_counted_note:  # how many and why, once
+            _prop(_props(suite), "checkly.not-counted", report.verdict.not_counted_note)
         root.append(suite)
         for key in totals:
             totals[key] += counts[key]
@@ -95,14 +98,7 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
         cases += [case, *(c for c, _ in extra)]
         _tally(counts, [kind, *(k for _, k in extra)])
         run_seconds += _run_seconds(run) or 0.0
-        if run.link:
-            _prop(props, f"checkly.result-link:{case.get('name')}", run.link)
-        if run.triage is not None:
-            _prop(props, f"checkly.triage:{case.get('name')}", run.triage.text)
-        if not_counted(run, thresholds):
-            _prop(props, f"checkly.not-counted:{case.get('name')}", NOT_COUNTED)
-        if run.passed_on_retry:
-            _prop(props, f"checkly.passed-on-retry:{case.get('name')}", str(run.passed_on_retry))
+        _run_props(props, run, str(case.get("name")), thresholds)
     if hides_red_session(session, thresholds):
         cases.append(_session_case(session, classname))
         counts["tests"] += 1
@@ -113,6 +109,26 @@ def _suite(session: Session, thresholds: Thresholds) -> tuple[ET.Element, dict[s
         suite.set(key, str(count))
     suite.set("time", _seconds(seconds))
     return suite, counts, seconds
+
+
+def _props(suite: ET.Element) -> ET.Element:
+    found = suite.find("properties")
+    return found if found is not None else ET.SubElement(suite, "properties")
+
+
+def _run_props(props: ET.Element, run: CheckRun, name: str, thresholds: Thresholds) -> None:
+    """The run's link, label, base-branch failure, why it is not counted, retry pass."""
+    if run.link:
+        _prop(props, f"checkly.result-link:{name}", run.link)
+    if run.triage is not None:
+        _prop(props, f"checkly.triage:{name}", run.triage.text)
+    if run.base_failure is not None:
+        also = run.base_failure
+        _prop(props, f"checkly.base-branch:{name}", f"{also.text} {also.link or ''}".rstrip())
+    if why := not_counted_text(run, thresholds):
+        _prop(props, f"checkly.not-counted:{name}", why)
+    if run.passed_on_retry:
+        _prop(props, f"checkly.passed-on-retry:{name}", str(run.passed_on_retry))
 
 
 def _case(run: CheckRun, classname: str, thresholds: Thresholds) -> tuple[ET.Element, str]:
@@ -148,7 +164,7 @@ def _mapping(outcome: Outcome, thresholds: Thresholds) -> str:
         return "errors"
     if outcome in (Outcome.FAILED, Outcome.TIMED_OUT):
         return "failures"
-    if outcome in (Outcome.CANCELLED, Outcome.INCOMPLETE):
+    if outcome in (Outcome.CANCELLED, Outcome.INCOMPLETE, Outcome.MISSING):
         return "failures" if is_failing(outcome, thresholds) else "skipped"
     if outcome is Outcome.DEGRADED and is_failing(outcome, thresholds):
         return "failures"
@@ -190,8 +206,10 @@ def _body(run: CheckRun, message: str, thresholds: Thresholds) -> str:
         lines.append(f"Error group: {run.error_group}")
     if run.triage is not None:
         lines.append(f"Triage: {run.triage.text}")
-    if not_counted(run, thresholds):
-        lines.append(f"Not counted: {NOT_COUNTED}")
+    if run.base_failure is not None:
+        lines.append(f"Base branch: {run.base_failure.text} {run.base_failure.link or ''}".rstrip())
+    if why := not_counted_text(run, thresholds):
+        lines.append(f"Not counted: {why}")
     lines.append(f"Outcome: {run.outcome.value}")
     if run.check_type:
         lines.append(f"Check type: {run.check_type}")

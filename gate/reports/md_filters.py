@@ -52,6 +52,7 @@ OUTCOME_ICONS = {
     "cancelled": "🚫",
     "incomplete": "⏳",
     "error": "💥",
+    "missing": "❓",
 }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from gate.core.model import CheckRun
 from gate.core.triage import LABEL_ORDER, LABEL_TITLES, GroupAge, Label
-from gate.core.verdict import Thresholds, not_counted
+from gate.core.verdict import Thresholds, not_counted, not_counted_text
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -23,7 +23,11 @@ class TriageView:
     text: str  # "flaky: failed 2 of its last 10 runs"
     earlier_runs: int
     earlier_failures: int
-    not_counted: bool  # left out of the thresholds (preexisting-failures: allow)
+    not_counted: bool  # left out of the thresholds (gate.core.policy)
+    not_counted_why: str | None  # why, in plain words ("non-blocking (non-blocking-tags: q)")
+    not_counted_text: str | None  # "not counted", or "non-blocking, not counted"
+    also_failing_on: str | None  # "also failing on main" (SPEC §11)
+    also_failing_link: str | None  # the base branch's session
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -73,6 +77,14 @@ def triage_view(run: CheckRun, thresholds: Thresholds) -> TriageView | None:
         earlier_runs=t.earlier_runs,
         earlier_failures=t.earlier_failures,
         not_counted=not_counted(run, thresholds),
+        not_counted_why=(why := not_counted_text(run, thresholds)),
+        not_counted_text=None
+        if why is None
+        else "non-blocking, not counted"
+        if why.startswith("non-blocking")
+        else "not counted",
+        also_failing_on=run.base_failure.text if run.base_failure else None,
+        also_failing_link=run.base_failure.link if run.base_failure else None,
     )
 
 

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from gate.checkly.client import ChecklyClient
 from gate.checkly.waiting import Progress, WaitResult, wait_all
 from gate.core.errors import EXIT_FAILED, EXIT_PASSED, ApiUnreachable, Interrupted, NoVerdict
-from gate.core.model import Session
 from gate.core.signals import Signals
 from gate.core.verdict import decide
 from gate.options.cli_words import in_cli_words
@@ -27,6 +26,8 @@ from gate.reports.console import outputs
 from gate.reports.report import Report, RunInfo
 from gate.run.commit_status_run import CommitStatus
 from gate.run.ephemeral import Ephemeral, close_all, log_warning
+from gate.run.explain import explain
+from gate.run.policy_run import with_missing
 from gate.run.private_run import engine_first, start_private_trigger
 from gate.run.publish import redact, write_reports
 from gate.run.status_run import dry_run
@@ -116,8 +117,14 @@ def run(  # noqa: PLR0915 - the glue of every stage; §12's clean-up takes it pa
             templates = warm[0] if warm else load_templates(None, None)
         if not signals() and waited.credentials is None:
             deadline = details_deadline(start + config.timeout_s, clock(), client)
-            sessions, explained = _explain(
-                sessions, client, config, deadline, signals, started=started, environ=environ
+            sessions, explained = explain(
+                with_missing(sessions, config, [s.id for s in triggered]),  # SPEC §11
+                client,
+                config,
+                deadline,
+                signals,
+                started=started,
+                environ=environ,
             )
             warnings += explained
         verdict = decide(sessions, config.thresholds, also_failing=also_failing)
@@ -257,50 +264,6 @@ def _no_verdict_hint(
     elif signals.signum is None and not waited.reached:
         hint = ApiUnreachable.at(client.api_url, client.troubles.last).hint  # fits the cause
     return in_cli_words(hint, (o.name for o in OPTIONS)) if hint and not github else hint
-
-
-def _explain(
-    sessions: list[Session],
-    client: ChecklyClient,
-    config: Config,
-    deadline: float,
-    signals: Signals,
-    *,
-    started: datetime,
-    environ: Mapping[str, str],
-) -> tuple[list[Session], list[str]]:
-    """The failing runs' reasons (SPEC §5), labels (SPEC §9) and evidence (SPEC §10), fetched
-    side by side within one deadline; given up at once on a signal."""
-    from gate.checkly.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
-    from gate.checkly.evidence_fetch import Recorder  # noqa: PLC0415 - lazy, see the imports
-    from gate.checkly.history import HistoryFetch  # noqa: PLC0415 - lazy, see the imports
-    from gate.run.evidence_run import gather_evidence  # noqa: PLC0415 - lazy, see the imports
-
-    history = HistoryFetch(
-        sessions, client, config.thresholds, deadline=deadline, fallback_start=started
-    )
-
-    recorder = Recorder(client)  # keeps the details and groups: the evidence reads them
-
-    def both() -> tuple[tuple[Session, ...], list[str]]:
-        explained, notes = explain_failures(
-            sessions, recorder, config.thresholds, deadline=deadline
-        )
-        evidenced, more = gather_evidence(
-            explained, client, config, recorder, deadline=deadline, environ=environ
-        )
-        history.collect()
-        return history.apply(evidenced), [*notes, *more, *history.warnings()]
-
-    finished, explained = signals.run(both)
-    if finished and explained is not None:
-        return list(explained[0]), list(explained[1])
-    history.close()
-    client.abort("the run was interrupted")  # the fetches in flight end now
-    note = (
-        "interrupted while fetching the failure details; failing runs are linked without a reason"
-    )
-    return sessions, [note]
 
 
 def _prepare_reports(templates: Templates | None, into: list[Templates]) -> Callable[[], None]:

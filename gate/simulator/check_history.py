@@ -67,6 +67,7 @@ class _Check:
     history: str
     locations: list[str]
     ends: float  # wall clock: the newest scripted run started INTERVAL_S before this
+    hostile: str = ""  # ScriptedResult.history_hostile
 
 
 class History:
@@ -83,6 +84,7 @@ class History:
             for r in results:
                 check = self._checks.setdefault(r.cid.lower(), _Check(r.name, "", [], wall))
                 check.history = check.history or r.history
+                check.hostile = check.hostile or r.history_hostile
                 if r.location not in check.locations:
                     check.locations.append(r.location)
 
@@ -143,6 +145,7 @@ class History:
         entries = [e for e in entries if low <= _epoch(e["startedAt"]) < high]
         if "hasFailures" in query:
             entries = [e for e in entries if e["hasFailures"] == (query["hasFailures"] == "true")]
+        entries = [*self._hostile(check_id), *entries]
         start = int(query["nextId"].removeprefix("after-")) if "nextId" in query else 0
         limit = int(query.get("limit", "10"))
         page = entries[start : start + limit]
@@ -151,6 +154,24 @@ class History:
         page = [{k: e[k] for k in names if k in e} for e in page]
         body = {"length": len(page), "entries": page}
         return json_reply(200, body | {"nextId": f"after-{start + limit}" if more else None})
+
+    def _hostile(self, check_id: str) -> list[Json]:
+        """ScriptedResult.history_hostile: failing entries no query should have let through."""
+        with self._lock:
+            check = self._checks.get(check_id.lower())
+        out: list[Json] = []
+        for i, kind in enumerate(check.hostile if check else ""):
+            rid = stable_uuid("hostile", check_id.lower(), str(i))
+            entry: Json = {"id": rid, "checkId": check_id.lower(), "hasFailures": True}
+            entry |= {"hasErrors": False, "isCancelled": False, "resultType": "FINAL"}
+            if kind == "o":
+                entry |= {"checkId": stable_uuid("other check", check_id.lower())}
+            if kind == "l":
+                entry |= {"startedAt": iso(time.time() + 60)}
+            elif kind != "u":
+                entry |= {"startedAt": iso(check.ends - 1)}  # type: ignore[union-attr]
+            out.append(entry)
+        return out
 
     def statuses(self, check_id: str | None) -> Reply:
         """`GET /v1/check-statuses` (every check) or `/v1/check-statuses/{checkId}`."""

@@ -52,6 +52,9 @@ class ScriptedResult:
         ""  # the check's earlier FINAL runs, newest first: P passed, F failed, D degraded
     )
     group_age_days: float = 3.0  # how long before now its error group was first seen (0: new)
+    # Failing history entries a buggy or hostile answer puts first, whatever the query asked:
+    # o another check's, u one without a date, l one dated after the session's start.
+    history_hostile: str = ""
     # Evidence (SPEC §10): assets as (type, name, bytes) (None: by check type, when failing),
     # a cut manifest, a Playwright JSON report (a dict, or raw bytes) at a signed URL, and
     # whether its error group already carries a root-cause analysis (or one under way).
@@ -277,3 +280,17 @@ def demo_sessions() -> list[ScriptedSession]:
         ]),
     ]
     # fmt: on
+
+
+def demo_base_session() -> ScriptedSession:
+    """The demo's latest test session on `main`, the PR's base branch (SPEC §11): Payments
+    API fails there too, so the PR's failure of it is `also failing on main`."""
+    return ScriptedSession(
+        "test",
+        "FAILED",
+        "Webshop checks: main",
+        results=[
+            ScriptedResult("Payments API", "failed", "API", "us-east-1"),
+            ScriptedResult("Product search API", "passed", "API", "eu-west-1"),
+        ],
+    )

@@ -16,7 +16,8 @@ What can be set on it (all optional):
 - `lose_answer(route, fault)`: do the work (the session is created), then lose the answer
   (`Fault.reset()`, `Fault.status(502)`, `Fault.hang(seconds)` past the client's read timeout,
   `Fault.trickle()`, `Fault.raw(201, b"{...")`).
-Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`.
+Routes: `test-trigger`, `check-trigger`, `test-cancel`, `check-cancel`, `list`, `locations`
+(the deployed checks themselves: `gate.simulator.check_routes`).
 """
 
 from __future__ import annotations
@@ -27,15 +28,15 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from gate.simulator.bodies import api_error, check_session_body, iso, test_session_body
+from gate.simulator.bodies import api_error, check_session_body, test_session_body
 from gate.simulator.catalogue import PRIVATE_LOCATIONS, PUBLIC_LOCATIONS, DeployedCheck, select
 from gate.simulator.play import Play
 from gate.simulator.private_routes import PrivateLocations
 from gate.simulator.request_checks import BodyError, cancel_body, check_trigger, test_trigger
-from gate.simulator.scenarios import _METADATA, Fault, ScriptedSession, Timeline, stable_uuid
+from gate.simulator.scenarios import Fault, ScriptedSession, Timeline
+from gate.simulator.session_list import list_entry, mentions, number
 from gate.simulator.wire import Reply, error_reply, fault_answer, json_reply
 
 
@@ -246,13 +247,15 @@ class TriggerRoutes:
 
     # -- lists ---------------------------------------------------------------------------------
     def _list(self, args: list[str], query: Mapping[str, str], body: Any) -> Reply:
-        """`GET /v1/test-sessions`: newest first, filtered by `from`, `to` and `textSearch`."""
+        """`GET /v1/test-sessions`: newest first, filtered by `from`, `to`, `textSearch` and
+        `branches` (one branch name, `branches=main` or `branches[]=main`)."""
         try:
-            since, until = _number(query, "from"), _number(query, "to")
+            since, until = number(query, "from"), number(query, "to")
             limit = int(query.get("limit") or 20)
         except ValueError as exc:
             return error_reply(400, str(exc) or '"limit" must be an integer')
         text = query.get("textSearch")
+        branch = query.get("branches", query.get("branches[]"))
         if text is not None and not 3 <= len(text) <= 200:
             return error_reply(400, '"textSearch" length must be between 3 and 200 characters')
         if not 1 <= limit <= 100:
@@ -264,13 +267,14 @@ class TriggerRoutes:
                 for p in self.sim._plays.values()
                 if p.session.kind == "test" and now - p.added >= self.list_lag
             ]
-            entries = [(p.wall, _entry(p, p.timeline(now), self.sim.account_id)) for p in plays]
+            entries = [(p.wall, list_entry(p, p.timeline(now), self.sim.account_id)) for p in plays]
         kept = [
             entry
             for wall, entry in sorted(entries, key=lambda e: -e[0])
             if (since is None or wall >= since)
             and (until is None or wall < until)
-            and (text is None or _mentions(entry, text))
+            and (text is None or mentions(entry, text))
+            and (branch is None or entry["branchName"] == branch)
         ][:limit]
         return json_reply(200, {"length": len(kept), "entries": kept, "nextId": None})
 
@@ -278,52 +282,6 @@ class TriggerRoutes:
         return json_reply(200, [{"region": r, "name": n} for r, n in PUBLIC_LOCATIONS.items()])
 
 
-def _number(query: Mapping[str, str], name: str) -> float | None:
-    value = query.get(name)
-    if value is None:
-        return None
-    try:
-        return float(value)
-    except ValueError:
-        raise ValueError(f'"{name}" must be a number') from None
-
-
-def _mentions(entry: Mapping[str, Any], text: str) -> bool:
-    fields = ("name", "branchName", "commitMessage", "environment")
-    return any(text.lower() in str(entry.get(f) or "").lower() for f in fields)
-
-
 def _worst(statuses: Iterable[str]) -> str:
     found = set(statuses)
     return next((s for s in ("failed", "degraded") if s in found), "passed")
-
-
-def _entry(play: Play, t: Timeline, account_id: str) -> dict[str, Any]:
-    """One TestSessionListEntry (shorter than a GET: sequence IDs, no results)."""
-    session: ScriptedSession = play.session
-    metadata = session.metadata if session.metadata is not None else _METADATA
-    buckets: dict[str, list[str]] = {"running": [], "passed": [], "failed": [], "cancelled": []}
-    for index, r in enumerate(session.results):
-        if r.result_type != "FINAL":
-            continue
-        state = r.status if index < t.done else "running"
-        bucket = {"degraded": "passed"}.get(state, state)
-        buckets[bucket].append(stable_uuid("sequence", r.cid, r.location))
-    started = iso(t.started)
-    return {
-        "id": session.id,
-        "accountId": account_id,
-        "projectId": None,
-        "name": session.name,
-        "provider": "API",
-        "errorGroupIds": [],
-        **buckets,
-        "status": session.status if t.finished else "RUNNING",
-        "region": session.results[0].location if session.results else "eu-central-1",
-        "privateLocationId": None,
-        **{k: metadata.get(k) for k in ("repoUrl", "commitId", "branchName", "environment")},
-        "startedAt": started,
-        "stoppedAt": iso(t.started + t.elapsed) if t.finished else None,
-        "created_at": started,
-        "updated_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-    }

@@ -24,10 +24,14 @@ START = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 F, P = True, False
 
 
+CHECK = "0b9c6f1e-6c1d-4d8e-9f3a-2a1b3c4d5e6f"
+
+
 def entry(minutes_before: float, *, failed: bool = False, **more: Any) -> dict[str, Any]:
     started = START - timedelta(minutes=minutes_before)
     return {
         "id": f"r{minutes_before}",
+        "checkId": CHECK,
         "hasFailures": failed,
         "hasErrors": False,
         "isCancelled": False,
@@ -102,13 +106,15 @@ def test_results_from_other_locations_count_like_any_other() -> None:
         entry(20, failed=False, runLocation="eu-west-1"),
         entry(30, failed=False, runLocation="eu-west-1"),
     ]
-    assert label_from_failures(earlier_failures(entries, START)).label is Label.ALREADY_FAILING
+    assert (
+        label_from_failures(earlier_failures(entries, START, CHECK)).label is Label.ALREADY_FAILING
+    )
 
 
 def test_entries_are_read_newest_first_whatever_the_order_given() -> None:
     entries = [entry(30, failed=True), entry(10), entry(20)]
-    assert earlier_failures(entries, START) == [P, P, F]
-    assert label_from_failures(earlier_failures(entries, START)).label is Label.FLAKY
+    assert earlier_failures(entries, START, CHECK) == [P, P, F]
+    assert label_from_failures(earlier_failures(entries, START, CHECK)).label is Label.FLAKY
 
 
 def test_errors_count_as_failures_cancelled_and_attempts_say_nothing() -> None:
@@ -118,17 +124,37 @@ def test_errors_count_as_failures_cancelled_and_attempts_say_nothing() -> None:
         entry(7, hasErrors=True),
         entry(8),
     ]
-    assert earlier_failures(entries, START) == [F, P]
+    assert earlier_failures(entries, START, CHECK) == [F, P]
 
 
 def test_runs_at_or_after_the_session_start_are_not_earlier() -> None:
     entries = [entry(0, failed=True), entry(-5, failed=True), entry(1)]
-    assert earlier_failures(entries, START) == [P]
+    assert earlier_failures(entries, START, CHECK) == [P]
 
 
 def test_junk_entries_are_skipped() -> None:
-    entries: list[Any] = ["x", None, {"hasFailures": True}, entry(3)]
-    assert earlier_failures(entries, START) == [P, F]  # the undated one sorts last
+    entries: list[Any] = ["x", None, {"hasFailures": True, "checkId": CHECK}, entry(3)]
+    assert earlier_failures(entries, START, CHECK) == [P]  # the undated one is ignored
+
+
+def test_history_entries_are_checked_before_they_are_believed() -> None:
+    """SPEC §9: an entry of another check (or naming none), without a date, or dated at or
+    after the session's start is ignored; before, each of these made a new failure "already
+    failing"."""
+    clean = [entry(10), entry(20)]
+    hostile: list[dict[str, Any]] = [
+        entry(1, failed=True, checkId="9d1e2f3a-0000-4000-8000-000000000001"),
+        {k: v for k, v in entry(2, failed=True).items() if k != "checkId"},
+        {k: v for k, v in entry(3, failed=True).items() if k != "startedAt"},
+        entry(-1, failed=True),
+        entry(0, failed=True),
+    ]
+    for bad in hostile:
+        found = earlier_failures([bad, *clean], START, CHECK)
+        assert found == [P, P], bad
+        assert label_from_failures(found).label is Label.NEW
+    assert earlier_failures([entry(5, failed=True, checkId=CHECK.upper())], START, CHECK) == [F]
+    assert earlier_failures(clean, START, None) == []  # a run without a checkId: no history
 
 
 # -- error-group age ---------------------------------------------------------------------------

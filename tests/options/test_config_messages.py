@@ -25,7 +25,8 @@ ALLOWED_IDS = (
     "/test-sessions/<id> or /check-sessions/<id>"
 )
 FAIL_ON_ALLOWED = (
-    "use a list of degraded, failed, timed-out, cancelled, incomplete, error, or none alone"
+    "use a list of degraded, failed, timed-out, cancelled, incomplete, error, missing, "
+    "or none alone"
 )
 RESULT_LINK = f"https://app.checklyhq.com/checks/{CHECK_ID}"
 BAD_INPUTS: list[tuple[list[str], str]] = [

@@ -70,7 +70,7 @@ def test_timeout(text: str, seconds: float) -> None:
         ("failed degraded\nerror", {Outcome.FAILED, Outcome.DEGRADED, Outcome.ERROR}),
         ("Timed_Out, timed-out", {Outcome.TIMED_OUT}),
         (
-            "degraded,failed,timed-out,cancelled,incomplete,error",
+            "degraded,failed,timed-out,cancelled,incomplete,error,missing",
             set(Outcome) - {Outcome.PASSED},
         ),
     ],

@@ -128,12 +128,16 @@ def test_a_real_report_validates_and_carries_the_model() -> None:
         "cancelled": 0,
         "incomplete": 0,
         "error": 1,
+        "missing": 0,
     }
     assert verdict["thresholds"] == {
-        "failOn": ["failed", "timed-out", "cancelled", "incomplete", "error"],
+        "failOn": ["failed", "timed-out", "cancelled", "incomplete", "error", "missing"],
         "maxFailures": 0,
         "minPassRate": 0.0,
         "preexistingFailures": "fail",
+        "flakyFailures": "fail",
+        "nonBlockingTags": [],
+        "nonBlockingCheckIds": [],
     }
     assert verdict["passRate"] == 50.0
     first = data["sessions"][0]

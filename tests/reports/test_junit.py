@@ -103,12 +103,13 @@ def test_default_mapping_and_counts_read_back_by_junitparser() -> None:
         "Check cancelled (eu-west-1)": "Failure",
         "Check incomplete (eu-west-1)": "Failure",
         "Check error (eu-west-1)": "Error",
+        "Check missing (eu-west-1)": "Failure",
     }
-    assert (first.tests, first.failures, first.errors, first.skipped) == (7, 4, 1, 0)
+    assert (first.tests, first.failures, first.errors, first.skipped) == (8, 5, 1, 0)
     assert first.time == pytest.approx(12.345)
     assert first.failures + first.errors + suites[1].failures == report.verdict.failing
     root = junit_xml(report).decode()
-    assert '<testsuites name="checkly-gate" tests="8" failures="4" errors="1"' in root
+    assert '<testsuites name="checkly-gate" tests="9" failures="5" errors="1"' in root
 
 
 def test_fail_on_changes_degraded_cancelled_and_incomplete() -> None:
@@ -118,8 +119,9 @@ def test_fail_on_changes_degraded_cancelled_and_incomplete() -> None:
     assert kinds["Check degraded (eu-west-1)"] == "Failure"
     assert kinds["Check cancelled (eu-west-1)"] == "Skipped"
     assert kinds["Check incomplete (eu-west-1)"] == "Skipped"
+    assert kinds["Check missing (eu-west-1)"] == "Skipped"
     assert kinds["Check timed-out (eu-west-1)"] == "Failure"  # a timed-out check did fail
-    assert (first.failures, first.errors, first.skipped) == (3, 1, 2)
+    assert (first.failures, first.errors, first.skipped) == (3, 1, 3)
 
 
 def test_reason_is_the_message_and_links_are_in_properties_and_url() -> None:
@@ -224,7 +226,7 @@ def test_write_junit_creates_parent_directories(tmp_path: Path) -> None:
     target = tmp_path / "reports" / "deep" / "checkly.xml"
     write_junit(report_of(every_outcome()), target)
     parsed = JUnitXml.fromfile(str(target))
-    assert sum(s.tests for s in parsed) == 8
+    assert sum(s.tests for s in parsed) == 9
     SCHEMA.validate(str(target))
 
 

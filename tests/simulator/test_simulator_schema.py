@@ -123,6 +123,10 @@ def drive_history(sim: Simulator, limited: Simulator, missing: str) -> None:
         for target, headers in ((sim, None), (limited, None), (sim, {})):
             get(target, path, headers=headers)
         get(sim, path, headers={"Authorization": f"Bearer {sim.api_key}"})  # 403
+    for target, headers in ((sim, None), (limited, None), (sim, {})):  # 200, 429, 401
+        get(target, "/v1/checks", params={"tag": "preview"}, headers=headers)
+    get(sim, "/v1/checks", headers={"Authorization": f"Bearer {sim.api_key}"})  # 403
+    get(sim, "/v1/checks", params={"limit": 0})  # 400
     for code, path in ((402, f"/v2/check-results/{missing}"), (404, "/v1/check-statuses")):
         sim.fail_all(Fault.status(code))
         get(sim, path)

@@ -19,7 +19,7 @@ import pytest
 from jsonschema import ValidationError
 
 from gate.cli import main
-from gate.simulator import Fault
+from gate.simulator import Fault, ScriptedSession
 from gate.simulator.catalogue import DeployedCheck, demo_catalogue
 from tests.conftest import SimulatorFactory
 from tests.support.evidence_driver import drive_evidence
@@ -329,6 +329,26 @@ def test_the_list_filters_by_time_and_text(simulator: SimulatorFactory) -> None:
     assert names(**{"from": int(time.time()) + 60}) == []
     assert names(limit=1) == ["alpha again"]
     assert call(sim, "GET", "/v1/test-sessions", params={"from": "soon"}).status_code == 400
+
+
+def test_the_list_filters_by_branch(simulator: SimulatorFactory) -> None:
+    """SPEC §11's base-branch look-up: `branches=<base>` (or `branches[]=`) keeps that branch."""
+    sim = simulator(catalogue=CATALOGUE)
+    call(sim, "POST", TRIGGER, BASE | {"name": "on a feature"})
+    for session in (
+        ScriptedSession("test", "FAILED", "on main"),
+        ScriptedSession("test", "PASSED", "on a fix", metadata={"branchName": "fix/cart"}),
+    ):
+        sim.add(session)
+
+    def names(**params: Any) -> list[str]:
+        body = call(sim, "GET", "/v1/test-sessions", params=params).json()
+        return [e["name"] for e in body["entries"]]
+
+    assert names(branches="main") == ["on main"]
+    assert names(**{"branches[]": "fix/cart"}) == ["on a fix"]
+    assert names(branches="nowhere") == []
+    assert len(names()) == 3
 
 
 def test_cancel_ends_what_still_runs_as_cancelled(simulator: SimulatorFactory) -> None:
