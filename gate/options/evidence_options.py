@@ -33,9 +33,15 @@ def read_evidence(r: ValueReader, cwd: Path) -> EvidenceConfig:
     folder = r.values.get("assets-dir")
     assets_dir: Path | None = None
     if folder is not None:
-        assets_dir = Path(folder).expanduser()
-        where = cwd / assets_dir
-        if where.exists() and not where.is_dir():
+        try:
+            assets_dir = Path(folder).expanduser()
+        except RuntimeError:  # `~name` of a user this machine does not know
+            r.bad("assets-dir", folder, "names the home folder of an unknown user; give a path")
+        if (
+            assets_dir is not None
+            and (cwd / assets_dir).exists()
+            and not (cwd / assets_dir).is_dir()
+        ):
             r.bad("assets-dir", folder, "is a file; give a folder such as checkly-evidence")
             assets_dir = None
     types = DEFAULT_ASSET_TYPES

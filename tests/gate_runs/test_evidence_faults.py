@@ -188,6 +188,18 @@ def test_an_assets_dir_that_is_a_file_exits_2(simulator: SimulatorFactory, tmp_p
     assert result.code == 2 and "assets-dir" in result.stdout and "is a file" in result.stdout
 
 
+def test_an_assets_dir_of_an_unknown_users_home_exits_2(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """`~nosuchuser/x` cannot be expanded: an invalid option, not an internal error (exit 3)."""
+    found = sessions()
+    sim = simulator(found)
+    result = gate(sim, tmp_path / "out", found, "--assets-dir", "~no-such-user-3f9a/evidence")
+    assert result.code == 2, result.stdout
+    assert "assets-dir" in result.stdout and "unknown user" in result.stdout
+    assert not sim.requests
+
+
 @pytest.mark.parametrize("route", ["file", "signed", "rca-get"])
 def test_a_signal_during_the_evidence_stops_in_time(
     simulator: SimulatorFactory, start_gate: Callable[..., Gate], route: str

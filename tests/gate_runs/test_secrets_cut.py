@@ -117,7 +117,8 @@ def leaky_session(secret: str, offset: int) -> ScriptedSession:
 def run_once(api_key: str, token: str, secret_env: str, offset: int, out: Path) -> GateRun:
     catalogue = [DeployedCheck("Smoke", "API", ("smoke",))]
     leaky = [leaky_session(s, offset + i * 37) for i, s in enumerate((api_key, token, secret_env))]
-    message = {"message": FILL * (offset % 510) + secret_env + " not found"}  # cut at 500
+    # the words first, so the 500-character cut falls on the filler or the secret, never on them
+    message = {"message": "not found: " + FILL * (offset % 510) + secret_env}
     leaky.append(
         ScriptedSession(
             "test", "PASSED", faults=[Fault.status(404, body=json.dumps(message).encode())]
