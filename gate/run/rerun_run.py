@@ -60,6 +60,9 @@ def prepare_rerun(
     if plan.run_all is not None:
         runner.say(neutralize(f"Attempt {attempt}: running every matched check: {plan.run_all}"))
         return config, ()
+    ran = {r.check_id.lower() for a in earlier for r in a.session.runs if r.check_id}
+    unseen = tuple(c for c in trigger.check_ids if c.lower() not in ran)  # missing before: again
+    plan = dataclasses.replace(plan, check_ids=(*plan.check_ids, *unseen))
     count = len(plan.check_ids)
     carried = len({r.check_id for s in plan.carried for r in s.runs})
     attempts = ", ".join(str(a.number) for a in earlier)

@@ -228,3 +228,20 @@ def test_a_list_that_cannot_be_read_runs_everything(
         run.stdout
     )
     assert posts(sim)[-1]["target"] == {"matchTags": [["production"]]}
+
+
+def test_a_requested_check_missing_in_attempt_1_is_requested_again(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """Attempt 1 asked for a check that did not run (missing, SPEC §11) and another failed: the
+    re-run asks for both again, so the missing check cannot drop out of the verdict."""
+    sim = simulator(catalogue=CHECKS)
+    deleted = "7e0c1b2a-3d4e-4f5a-8b6c-9d0e1f2a3b4c"
+    ids = ("--check-ids", ",".join([HOME, CHECKOUT, deleted]))
+    first = attempt(sim, tmp_path, 1, *ids)
+    assert first.code == 1 and first.report["verdict"]["counts"]["missing"] == 1
+    fixed(sim, "Checkout")
+    second = attempt(sim, tmp_path, 2, *ids)
+    assert sorted(posts(sim)[-1]["target"]["checkId"]) == sorted([CHECKOUT, deleted])
+    assert second.code == 1, second.stdout  # still missing: never a pass
+    assert second.report["verdict"]["counts"]["missing"] == 1
