@@ -5,7 +5,9 @@ The default name carries the run and the attempt (`<repository> · <workflow> / 
 sessions are those whose name is this one with a smaller attempt number, whatever their token;
 for each attempt the newest one. A `test-session-name` given by the user carries no attempt:
 then the newest sessions of exactly that name (with or without a token), one per earlier
-attempt. Each is read whole (`GET /v1/test-sessions/{id}`) so its runs can be judged.
+attempt; a session read whose `metadata.github.runId` names another workflow run is passed
+over (a name the user gave is shared by every run of the workflow). Each is read whole
+(`GET /v1/test-sessions/{id}`) so its runs can be judged.
 `GET /v1/test-sessions?textSearch=` takes 3-200 characters and lists newest first.
 """
 
@@ -22,6 +24,7 @@ from gate.core.rerun import Attempt
 from gate.options.session_ids import is_uuid
 
 SEARCH_MAX = 200
+READS_MAX = 5  # rounds of reads, passing over other runs' sessions: bounded
 _ATTEMPT = re.compile(r"^(?P<prefix>.*#\d+\.)(?P<attempt>\d+)(?P<rest>(?: · PR #\d+)?)$")
 _SUFFIX = r"(?: · [0-9a-f]{6,8})?"  # the run's random token
 
@@ -43,6 +46,7 @@ def find_earlier(
     default_name: str,
     attempt: int,
     user_name: str | None,
+    run_id: str | None = None,
 ) -> list[Attempt]:
     """The earlier attempts' sessions, oldest first (see the module docstring)."""
     if user_name is not None:
@@ -58,10 +62,15 @@ def find_earlier(
     search = search[-SEARCH_MAX:]
     if len(search.strip()) < 3:
         raise NotFound(f'the test-session name "{search}" is too short to search for')
-    chosen = _choose(
-        _list(client, search, deadline), pattern, attempt, by_name=user_name is not None
-    )
-    return [_read(client, number, chosen[number], deadline) for number in sorted(chosen)]
+    listed = _list(client, search, deadline)
+    for _ in range(READS_MAX):  # a session of another workflow run (same name) is passed over
+        chosen = _choose(listed, pattern, attempt, by_name=user_name is not None)
+        read = {n: _read(client, n, chosen[n], deadline) for n in sorted(chosen)}
+        foreign = [chosen[n] for n, (_, run) in read.items() if run_id and run and run != run_id]
+        if not foreign:
+            return [read[n][0] for n in sorted(read)]
+        listed = [e for e in listed if all(e is not f for f in foreign)]
+    raise NotFound("the newest test sessions of that name belong to other workflow runs")
 
 
 def _list(client: ChecklyClient, search: str, deadline: float) -> list[Mapping[str, Any]]:
@@ -94,7 +103,10 @@ def _choose(
     return chosen
 
 
-def _read(client: ChecklyClient, number: int, entry: Mapping[str, Any], deadline: float) -> Attempt:
+def _read(
+    client: ChecklyClient, number: int, entry: Mapping[str, Any], deadline: float
+) -> tuple[Attempt, str | None]:
+    """The attempt's session and the workflow run it was triggered by (metadata.github.runId)."""
     session_id = str(entry["id"]).lower()
     try:
         raw = client.session(SessionKind.TEST, session_id, deadline)
@@ -103,4 +115,7 @@ def _read(client: ChecklyClient, number: int, entry: Mapping[str, Any], deadline
             f"test session {session_id} of attempt {number} could not be read ({exc})"
         ) from exc
     finished = raw.get("status") in SESSION_STATUS
-    return Attempt(number, Session.from_api(SessionKind.TEST, session_id, raw, finished=finished))
+    github = (raw.get("metadata") or {}).get("github")
+    run = github.get("runId") if isinstance(github, Mapping) else None
+    session = Session.from_api(SessionKind.TEST, session_id, raw, finished=finished)
+    return Attempt(number, session), (str(run) if run is not None else None)

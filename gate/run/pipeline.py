@@ -118,7 +118,9 @@ def run(  # noqa: PLR0915 - the glue of every stage; §12's clean-up takes it pa
         if not signals() and waited.credentials is None:
             deadline = details_deadline(start + config.timeout_s, clock(), client)
             sessions, explained = explain(
-                with_missing(sessions, config, [s.id for s in (*triggered, *ready.carried)]),
+                with_missing(
+                    sessions, config, [*(s.id for s in triggered), *(s.id for s in ready.carried)]
+                ),
                 client,
                 config,
                 deadline,

@@ -52,6 +52,7 @@ def prepare_rerun(
             default_name=run_context(environ).default_name,
             attempt=attempt,
             user_name=trigger.name,
+            run_id=environ.get("GITHUB_RUN_ID") or None,
         )
     except NotFound as exc:
         runner.say(neutralize(f"Attempt {attempt}: running every matched check: {exc}"))

@@ -245,3 +245,19 @@ def test_a_requested_check_missing_in_attempt_1_is_requested_again(
     assert sorted(posts(sim)[-1]["target"]["checkId"]) == sorted([CHECKOUT, deleted])
     assert second.code == 1, second.stdout  # still missing: never a pass
     assert second.report["verdict"]["counts"]["missing"] == 1
+
+
+def test_a_named_session_of_another_workflow_run_is_never_carried(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """A `test-session-name` is shared by every run of the workflow (other PRs, other pushes):
+    the newest session of that name may be another run's. Its passes are not this job's."""
+    sim = simulator(catalogue=CHECKS)
+    named = ("--tags", "production", "--test-session-name", "shop smoke")
+    attempt(sim, tmp_path, 1, *named)  # this run: Checkout and Orders API fail
+    fixed(sim, "Orders API")
+    attempt(sim, tmp_path, 9, *named, GITHUB_RUN_ID="5151", GITHUB_RUN_ATTEMPT="1")
+    sim.triggers.checks = list(CHECKS)  # this run's deployment: both still fail
+    second = attempt(sim, tmp_path, 2, *named)
+    assert posts(sim)[-1]["target"] == {"checkId": [CHECKOUT, ORDERS]}
+    assert second.code == 1, second.stdout
