@@ -53,10 +53,10 @@ def judge_status(
         raise ApiUnreachable(f"Checkly could not be reached at {client.api_url}") from exc
     app = _app_url(client)
     runs = [_run(check, statuses.get(check.id), app) for check in selection.checks]
-    runs += [
-        CheckRun(cid, cid, Outcome.ERROR, check_id=cid, reason=f"no check with ID {cid}")
-        for cid in selection.unknown_ids
-    ]
+    chosen = {c.id.lower() for c in selection.checks} | {u.lower() for u in selection.unknown_ids}
+    unjudged = [c for c in trigger.check_ids if c.lower() not in chosen]  # deactivated, no tag
+    runs += [_missing(cid, f"no check with ID {cid}", app) for cid in selection.unknown_ids]
+    runs += [_missing(cid, "requested by check-ids: " + UNJUDGED, app) for cid in unjudged]
     if not runs:
         no_match = f"{filters} matched no check"
         if trigger.fail_on_no_matching:
@@ -73,6 +73,17 @@ def judge_status(
         note="no run was started: each check is judged by its current status (trigger: status)",
     )
     return [session], [], []
+
+
+UNJUDGED = "deactivated (allow-deactivated) or does not match the tags"
+
+
+def _missing(check_id: str, reason: str, app: str) -> CheckRun:
+    """A requested check with no status to judge (SPEC §11's `missing`)."""
+    return CheckRun(
+        f"missing-{check_id}", f"check {check_id}", Outcome.MISSING, check_id=check_id,
+        link=f"{app}/checks/{check_id}", reason=reason,
+    )  # fmt: skip
 
 
 def _run(check: DeployedCheck, status: Mapping[str, object] | None, app: str) -> CheckRun:

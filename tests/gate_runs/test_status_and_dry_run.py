@@ -84,7 +84,23 @@ def test_status_by_tag_groups_and_ids(simulator: SimulatorFactory, tmp_path: Pat
     gone = gate(sim, tmp_path, "--trigger", "status", "--check-ids", missing)
     assert gone.code == 1
     (run,) = gone.sessions[0]["runs"]
-    assert (run["outcome"], run["reason"]) == ("error", f"no check with ID {missing}")
+    assert (run["outcome"], run["reason"]) == ("missing", f"no check with ID {missing}")
+
+
+def test_status_calls_a_requested_check_it_cannot_judge_missing(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """SPEC §11: with `check-ids` every requested check counts; a deleted or deactivated one is
+    `missing` (in `fail-on`'s default), never silently left out, and has no evidence to fetch."""
+    sim = simulator(catalogue=CHECKS)
+    deleted = "0b8f3c52-7d1e-4c4a-9f55-3e2a1d6c8b90"
+    ids = ",".join([CHECKS[0].id, CHECKS[5].id, deleted])  # Homepage, Old (deactivated), gone
+    run = gate(sim, tmp_path, "--trigger", "status", "--check-ids", ids)
+    assert run.code == 1, run.stdout
+    outcomes = {r["checkId"]: r["outcome"] for r in run.sessions[0]["runs"]}
+    assert outcomes == {CHECKS[0].id: "passed", CHECKS[5].id: "missing", deleted: "missing"}
+    assert run.report["verdict"]["counts"]["missing"] == 2
+    assert "asset list" not in run.stdout and run.report["warnings"] == []
 
 
 def test_status_with_no_match(simulator: SimulatorFactory, tmp_path: Path) -> None:
