@@ -89,6 +89,12 @@ def read_private_location(
             "private-location: ephemeral does not apply with trigger: check-sessions (check "
             "sessions run in each check's own locations); use trigger: test-session",
         )
+    elif trigger.kind is TriggerKind.STATUS:
+        r.problem(
+            "private-location",
+            "private-location: ephemeral does not apply with trigger: status (it starts no run); "
+            "use trigger: test-session, or leave private-location out",
+        )
     elif "location" in values:
         r.problem(
             "location",

@@ -126,6 +126,21 @@ def test_status_refuses_test_session_options(simulator: SimulatorFactory, tmp_pa
     assert sim.requests == []
 
 
+def test_status_refuses_an_ephemeral_private_location(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """A status run starts nothing, so a private location for it would be made for nothing."""
+    sim = simulator(catalogue=CHECKS)
+    run = gate(
+        sim, tmp_path, "--trigger", "status", "--tags", "production",
+        "--private-location", "ephemeral", DOCKER_HOST="unix:///nonexistent/docker.sock",
+    )  # fmt: skip
+    assert run.code == 2
+    assert "private-location: ephemeral does not apply with trigger: status" in run.stdout
+    assert "Docker" not in run.stdout
+    assert sim.requests == []
+
+
 def test_dry_run_lists_and_starts_nothing(simulator: SimulatorFactory, tmp_path: Path) -> None:
     sim = simulator(catalogue=CHECKS)
     run = gate(sim, tmp_path, "--tags", "production\npreview", "--dry-run", "true")
