@@ -71,7 +71,7 @@ class ChecklyClient:
         self.api_url = api_url.rstrip("/")
         self.timing = timing
         self._api_key = api_key
-        self._scrub = answer_scrubber([api_key, *secrets])  # from every answer (SPEC §5)
+        self.scrub = answer_scrubber([api_key, *secrets])  # from every answer (SPEC §5)
         self.account_id = account_id
         self.cancel = threading.Event()
         self.cancel_reason = ""
@@ -142,7 +142,7 @@ class ChecklyClient:
                 body = {"items": body}  # an array route's answer, as an object
             if not isinstance(body, dict):
                 raise Retryable(f"HTTP {status} with a JSON body that is not an object")
-            return clean_body(body, self._scrub)  # hostile text inert, once (SPEC §5)
+            return clean_body(body, self.scrub)  # hostile text inert, once (SPEC §5)
         if status in RETRYABLE or status == 408:
             delay = retry_after_seconds(response.headers.get("Retry-After"))
             raise Retryable(f"HTTP {status}: {self._message(response)}", delay)
@@ -150,7 +150,7 @@ class ChecklyClient:
 
     def _message(self, response: requests.Response) -> str:
         """The API's error message, without the key should Checkly (or a proxy) echo it."""
-        return cut_message(scrub_clean(api_message(response), self._scrub))
+        return cut_message(scrub_clean(api_message(response), self.scrub))
 
     def get(
         self,
@@ -272,7 +272,7 @@ class ChecklyClient:
         if fired[0]:
             raise AnswerLost(CUT_OFF)
         try:
-            parsed = clean_json(response.json(), self._scrub) if content else None
+            parsed = clean_json(response.json(), self.scrub) if content else None
         except ValueError:
             parsed = None
         retry = retry_after_seconds(response.headers.get("Retry-After"))

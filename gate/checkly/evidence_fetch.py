@@ -206,7 +206,7 @@ class Gatherer:
                 note=f"the Playwright report could not be read ({_describe(exc)})"
             )
             return
-        found.playwright = parse_report(raw)
+        found.playwright = parse_report(raw, self.client.scrub)  # scrubbed before it is cut
 
     def _root_causes(
         self, sessions: Sequence[Session], runs: Sequence[tuple[Session, CheckRun]]

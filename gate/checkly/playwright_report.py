@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from gate.checkly.reasons import clean_line
@@ -37,8 +37,13 @@ _OUTCOMES = {"unexpected": "failed", "flaky": "flaky", "expected": "passed", "sk
 _ORDER = {"failed": 0, "flaky": 1, "passed": 2, "skipped": 3}
 
 
-def parse_report(raw: bytes | bytearray) -> PlaywrightTests:
-    """The tests of a Playwright JSON report's bytes; a report that cannot be read has a note."""
+def parse_report(
+    raw: bytes | bytearray, scrub: Callable[[str], str] | None = None
+) -> PlaywrightTests:
+    """The tests of a Playwright JSON report's bytes; a report that cannot be read has a note.
+    `scrub` (the client's, SPEC §5) runs on the whole text first: before any string is cut."""
+    if scrub is not None:
+        raw = scrub(bytes(raw).decode(json.detect_encoding(raw), "replace")).encode("utf-8")
     try:
         body = json.loads(_cut_long_strings(raw))
     except (ValueError, RecursionError):

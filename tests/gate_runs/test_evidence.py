@@ -293,6 +293,27 @@ def test_secrets_in_the_evidence_never_reach_a_report(
     assert tests[0]["error"] == "Error: 401 for Bearer ***"
 
 
+def test_a_secret_in_the_playwright_report_is_scrubbed_before_it_is_cut(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """SPEC §5: scrubbed before it is cut. A test's error is cut to 200 characters and a long
+    string to 600 bytes; a secret across either cut must not leave its first half behind."""
+    key = "cu_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    leaky = playwright_report()
+    spec = leaky["suites"][0]["specs"][0]
+    message = "Error: 401 for Bearer " + "x" * 162 + key  # the cut at 200 falls in the key
+    spec["tests"][0]["results"][0]["error"]["message"] = message
+    spec["title"] = "signs in " + "y" * 580 + key  # the 600-byte cut falls in the key
+    found = [ScriptedSession("test", "FAILED", "leaky", results=[
+        ScriptedResult("Login", "failed", "PLAYWRIGHT", error_group=LOGIN,
+                       playwright_report=leaky)])]  # fmt: skip
+    sim = simulator(found, api_key=key)
+    result = gate(sim, tmp_path, found)
+    assert result.code == 1
+    text = report_texts(result).replace(f"::add-mask::{key}", "")  # the runner's mask line
+    assert key[:12] not in text
+
+
 @pytest.mark.parametrize("mode", ["existing", "request"])
 def test_an_analysis_under_way_is_never_asked_for_again(
     simulator: SimulatorFactory, tmp_path: Path, mode: str
