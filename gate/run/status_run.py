@@ -123,7 +123,7 @@ def dry_run(config: Config, client: ChecklyClient, runner: Runner, deadline: flo
     table = ["| Check | Type | Locations | Uses {{ENVIRONMENT_URL}} |", "|---|---|---|---|"]
     for check in selection.checks:
         where = (
-            trigger.location
+            ("a private location for this run" if trigger.private_location else trigger.location)
             if trigger.kind is TriggerKind.TEST_SESSION
             else ", ".join(check.locations) or "(the check's own)"
         )
@@ -135,6 +135,9 @@ def dry_run(config: Config, client: ChecklyClient, runner: Runner, deadline: flo
         )
     for cid in selection.unknown_ids:
         lines.append(f"  no check with ID {cid}")
+    chosen = {c.id.lower() for c in selection.checks} | {u.lower() for u in selection.unknown_ids}
+    for cid in [c for c in trigger.check_ids if c.lower() not in chosen]:
+        lines.append(f"  {cid}: would not run (missing): {UNJUDGED}")
     for line in lines:
         runner.say(neutralize(line))
     if runner.environ.get("GITHUB_EVENT_NAME") == "deployment_status":

@@ -163,6 +163,24 @@ def test_dry_run_lists_and_starts_nothing(simulator: SimulatorFactory, tmp_path:
     assert started(sim) == []
 
 
+def test_dry_run_says_where_and_what_would_not_run(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """With `private-location: ephemeral` the runs would be in the run's private location, not
+    in `location`'s default; a requested check that would not run (deactivated) is named, as
+    the real run would call it missing."""
+    sim = simulator(catalogue=CHECKS)
+    ids = f"{CHECKS[0].id},{CHECKS[5].id}"  # Homepage, Old (deactivated)
+    run = gate(
+        sim, tmp_path, "--dry-run", "true", "--check-ids", ids, "--private-location", "ephemeral"
+    )
+    assert run.code == 0, run.stdout
+    assert started(sim) == []
+    (home,) = [line for line in run.stdout.splitlines() if '"Homepage"' in line]
+    assert "eu-central-1" not in home and "private location" in home
+    assert f"{CHECKS[5].id}: would not run (missing)" in run.stdout
+
+
 def test_dry_run_needs_a_trigger(simulator: SimulatorFactory, tmp_path: Path) -> None:
     sim = simulator(catalogue=CHECKS)
     run = gate(sim, tmp_path, "--dry-run", "true", "--test-session-ids", CHECKS[0].id)
