@@ -15,6 +15,7 @@ from gate.checkly.evidence_fetch import Gatherer, Recorder
 from gate.checkly.root_cause import user_context
 from gate.core.model import Session
 from gate.options.config import Config
+from gate.run.status_run import STATUS_SESSION_ID
 from gate.runner.events import load_payload
 
 EVIDENCE_BUDGET = 15.0  # seconds at most, inside the details deadline (SPEC §3)
@@ -29,7 +30,16 @@ def gather_evidence(
     deadline: float,
     environ: Mapping[str, str],
 ) -> tuple[tuple[Session, ...], list[str]]:
-    """The sessions with the evidence of their failing runs, and what could not be had."""
+    """The sessions with the evidence of their failing runs, and what could not be had.
+    `trigger: status`'s runs have no result ID (`lastCheckRunId` is a check run's): no evidence."""
+    status = [s for s in sessions if s.id == STATUS_SESSION_ID]
+    if status:
+        others = [s for s in sessions if s.id != STATUS_SESSION_ID]
+        found, notes = gather_evidence(
+            others, client, config, recorder, deadline=deadline, environ=environ
+        )
+        by_id = {s.id: s for s in found}
+        return tuple(by_id.get(s.id, s) for s in sessions), notes
     if not any(
         s.outcome.value != "passed" or any(r.outcome.value != "passed" for r in s.runs)
         for s in sessions

@@ -73,6 +73,18 @@ def test_status_judges_the_current_status_and_starts_nothing(
     assert_nothing_lost([session["id"]], run.out_dir, run.stdout)
 
 
+def test_status_asks_for_no_evidence_it_has_no_result_id_for(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """`lastCheckRunId` is a check run's ID, not a check result's: the asset routes (SPEC §10)
+    take a result ID, so a status run has no evidence to ask for, and no note says it failed."""
+    sim = simulator(catalogue=CHECKS)
+    run = gate(sim, tmp_path, "--trigger", "status", "--tags", "production")
+    assert run.code == 1, run.stdout
+    assert [r.path for r in sim.requests if r.path.endswith("/assets")] == []
+    assert "asset list" not in run.stdout and run.report["warnings"] == []
+
+
 def test_status_by_tag_groups_and_ids(simulator: SimulatorFactory, tmp_path: Path) -> None:
     sim = simulator(catalogue=CHECKS)
     webapp_home = gate(sim, tmp_path, "--trigger", "status", "--tags", "webapp,!browser-only")
