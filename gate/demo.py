@@ -75,7 +75,7 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
             "--junit-file", str(folder / "junit.xml"),
             "--json-file", str(folder / "report.json"),
             "--pr-comment", "never",
-            "--assets-dir", str(folder / "evidence"),
+            "--assets-dir", str(folder / "checkly-evidence"),
             "--root-cause", "request",
             *DEMO_TRIGGER,
             *DEMO_POLICY,
@@ -120,7 +120,9 @@ def run_demo(args: Sequence[str], out: TextIO) -> int:
     runner.say("Reports written:")
     for name in ("summary.md", "comment.md", "junit.xml", "report.json"):
         runner.say(f"  {folder / name}")
-    runner.say(f"Evidence of the failing runs (traces, videos, screenshots): {folder / 'evidence'}")
+    runner.say(
+        f"Evidence of the failing runs (traces, videos, screenshots): {folder / 'checkly-evidence'}"
+    )
     return _rerun(runner, folder, options.timeout)
 
 

@@ -45,7 +45,8 @@ PICTURES = (
 )
 
 # A small stylesheet in the manner of GitHub's light theme (github-markdown-css), for what the
-# reports use: headings, paragraphs, lists, tables, inline code, links, <sub>, <details>, rules.
+# reports use: headings, paragraphs, lists, tables, inline code, code blocks, links, <sub>,
+# <details>, block quotes, rules.
 CSS = """
 * { box-sizing: border-box; }
 body { margin: 0; padding: 24px 50px; background: #ffffff; }
@@ -82,6 +83,16 @@ body { margin: 0; padding: 24px 50px; background: #ffffff; }
   white-space: break-spaces;
   font-family: ui-monospace, SFMono-Regular, "SF Mono", Menlo, Consolas, "Liberation Mono",
     "DejaVu Sans Mono", monospace;
+}
+.markdown-body blockquote {
+  margin: 0 0 16px; padding: 0 1em; color: #59636e; border-left: .25em solid #d1d9e0;
+}
+.markdown-body pre {
+  margin: 0 0 16px; padding: 16px; overflow: auto; border-radius: 6px; background: #f6f8fa;
+  font-size: 85%; line-height: 1.45;
+}
+.markdown-body pre code {
+  padding: 0; border-radius: 0; background: transparent; font-size: 100%; white-space: pre;
 }
 .markdown-body table {
   display: block; width: max-content; max-width: 100%; overflow: auto;
@@ -165,9 +176,17 @@ def screenshot(binary: str, scratch: Path, html_file: Path, png: Path) -> int:
 
 
 def run_demo(folder: Path) -> None:
-    """`checkly-gate demo`: the real gate against the simulator, reports into `folder`."""
-    command = [sys.executable, "-m", "gate", "demo", "--output-dir", str(folder)]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603
+    """`checkly-gate demo`: the real gate against the simulator, reports into `folder`.
+
+    It runs in `folder` with `--output-dir .`, as a workflow runs the gate in its workspace, so
+    the summary names the evidence folder `checkly-evidence` (relative, as a user would give
+    `assets-dir`) rather than a path of this machine's scratch folder.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "gate", "demo", "--output-dir", "."]
+    done = subprocess.run(  # noqa: S603
+        command, cwd=folder, capture_output=True, text=True, timeout=300, check=False
+    )
     if done.returncode != 0:
         raise SystemExit(f"checkly-gate demo exited {done.returncode}:\n{done.stdout}{done.stderr}")
 

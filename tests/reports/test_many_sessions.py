@@ -95,3 +95,21 @@ def test_the_comment_lists_failing_sessions_first() -> None:
     rows = gfm(comment).tables[0][1:]
     assert [r[0].split(" (")[0] for r in rows[:3]] == ["Session 100", "Session 250", "Session 499"]
     assert len(comment) < 65_536
+
+
+def test_a_passed_session_with_a_missing_check_keeps_its_table_open() -> None:
+    # The demo's triggered session: Checkly says passed, but a requested check did not run
+    # (SPEC §11), a failing run the gate counts: its table is not folded away with the passed.
+    made = sessions(3)
+    made[1] = Session(
+        SessionKind.TEST,
+        made[1].id,
+        Outcome.PASSED,
+        name="Session 1",
+        link=made[1].link,
+        runs=(*made[1].runs, check_run(90, Outcome.MISSING, reason="requested but not run")),
+    )
+    summary = render_summary(make_report(made), TEMPLATES)
+    assert "### ✅ Test session [Session 1]" in summary
+    assert "<details><summary>✅ Test session Session 1" not in summary
+    assert summary.count("<details><summary>✅ Test session") == 2  # the all-passed stay folded
