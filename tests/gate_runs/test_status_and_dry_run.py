@@ -15,6 +15,7 @@ from gate.simulator import Fault, Simulator
 from gate.simulator.catalogue import DeployedCheck
 from tests.conftest import SimulatorFactory
 from tests.support.gate_run import GateRun, assert_nothing_lost, run_gate
+from tests.support.json_schema import VALIDATOR
 from tests.support.paths import EVENTS
 
 CHECKS = [
@@ -111,6 +112,9 @@ def test_status_calls_a_requested_check_it_cannot_judge_missing(
     assert run.code == 1, run.stdout
     outcomes = {r["checkId"]: r["outcome"] for r in run.sessions[0]["runs"]}
     assert outcomes == {CHECKS[0].id: "passed", CHECKS[5].id: "missing", deleted: "missing"}
+    VALIDATOR.validate(run.report)
+    failures = [c.find("failure") for c in run.junit.iter("testcase")]
+    assert [f.get("type") for f in failures if f is not None] == ["missing", "missing"]
     assert run.report["verdict"]["counts"]["missing"] == 2
     assert "asset list" not in run.stdout and run.report["warnings"] == []
 
