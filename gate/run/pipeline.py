@@ -147,7 +147,8 @@ def run(  # noqa: PLR0915 - the glue of every stage; §12's clean-up takes it pa
         if on_report is not None:
             on_report(report)
         problems = _write(report, config, templates, runner, environ=environ, signals=signals)
-        status.finish(report, trigger_error)
+        unwritten = NoVerdict("could not write every report") if problems else None
+        status.finish(report, trigger_error or unwritten)  # exit 3 is never a `success`
         return _exit_code(
             report, problems, waited, signals=signals, runner=runner, client=client,
             stopped=trigger_error,

@@ -129,6 +129,20 @@ def test_no_verdict_sets_error(simulator: SimulatorFactory, tmp_path: Path) -> N
         assert github.statuses[(REPO, PUSHED)][-1]["description"].startswith("No verdict")
 
 
+def test_a_report_that_cannot_be_written_sets_error_not_the_verdict(
+    simulator: SimulatorFactory, tmp_path: Path
+) -> None:
+    """The gate judged (passed) but then could not write a report: exit 3, no verdict, so the
+    status is `error`, never the `success` of a verdict the step does not stand by."""
+    sim = simulator([passing()])
+    with running(TOKEN) as github:
+        run = gate(sim, github, tmp_path, "push", "push.json", "--junit-file", "/dev/full")
+        assert run.code == 3, run.stdout
+        assert github.states(REPO, PUSHED) == ["pending", "error"], run.stdout
+        description = github.statuses[(REPO, PUSHED)][-1]["description"]
+    assert description.startswith("No verdict") and "report" in description
+
+
 def test_a_403_is_a_notice_and_the_verdict_stands(
     simulator: SimulatorFactory, tmp_path: Path
 ) -> None:
