@@ -33,8 +33,10 @@ def explain(
     from gate.checkly.details import explain_failures  # noqa: PLC0415 - lazy, see the imports
     from gate.checkly.evidence_fetch import Recorder  # noqa: PLC0415 - lazy, see the imports
     from gate.checkly.history import HistoryFetch  # noqa: PLC0415 - lazy, see the imports
+    from gate.checkly.missing_names import name_missing  # noqa: PLC0415 - lazy, see the imports
     from gate.run.evidence_run import gather_evidence  # noqa: PLC0415 - lazy, see the imports
 
+    sessions = name_missing(sessions, client, deadline)  # SPEC §11: which check, and why
     base = start_base(sessions, client, config.thresholds, environ, deadline)
     tags = start_tags(sessions, client, config.thresholds, deadline)
     history = HistoryFetch(

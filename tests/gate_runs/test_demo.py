@@ -42,11 +42,12 @@ def test_demo_waits_decides_and_reports(tmp_path: Path) -> None:
     assert {r["name"] for r in report["sessions"][-1]["runs"]} == {
         "Preview homepage",
         "Preview login",
-        "check d188b19c-1a8b-5b43-ade5-71739938a011",  # Preview checkout, deactivated
+        "Preview checkout",  # deactivated: missing, named by GET /v1/checks/{id}
     }
     # SPEC §11: a missing check, a quarantined one and a failure also failing on main.
     runs = {r["name"]: r for s in report["sessions"] for r in s["runs"]}
-    assert runs["check d188b19c-1a8b-5b43-ade5-71739938a011"]["outcome"] == "missing"
+    assert runs["Preview checkout"]["outcome"] == "missing"
+    assert "the check is deactivated" in runs["Preview checkout"]["reason"]
     assert runs["Refund assistant"]["notCounted"] == "non-blocking (non-blocking-check-ids)"
     assert runs["Payments API"]["alsoFailingOn"]["text"] == "also failing on main"
     assert report["verdict"]["notCountedBy"] == {"non-blocking": 1}

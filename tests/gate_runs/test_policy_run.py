@@ -172,7 +172,13 @@ def test_a_requested_check_that_did_not_run_is_missing_and_fails(
     assert "2 failing check runs (2 missing)" in verdict["summary"]
     missing = next(r for r in session["runs"] if r["checkId"] == DELETED)
     assert missing["link"] == f"https://app.checklyhq.com/checks/{DELETED}"
-    assert "deactivated (allow-deactivated)" in missing["reason"]
+    # Checkly says why each did not run: a deleted check is a 404, the other is deactivated
+    assert missing["name"] == f"check {DELETED}"
+    assert "no such check (deleted, or a wrong ID)" in missing["reason"]
+    retired = next(r for r in session["runs"] if r["checkId"] == ids[1])
+    assert retired["name"] == "Retired search", retired
+    assert "the check is deactivated (allow-deactivated: true" in retired["reason"]
+    assert "Retired search" in result.summary and "Retired search" in result.stdout
     assert missing["triage"] is None and missing["evidence"] is None
     assert result.report["warnings"] == []  # nothing fetched for a check that did not run
     assert "MISSING" in result.stdout and "❓" in result.summary
