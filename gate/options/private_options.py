@@ -14,7 +14,6 @@ import re
 from collections.abc import Mapping
 from typing import Protocol
 
-from gate.options.durations import DurationError, format_duration, parse_duration
 from gate.options.private_config import (
     AGENT_TIMEOUT_DEFAULT_S,
     DEFAULT_AGENT_IMAGE,
@@ -48,6 +47,8 @@ class ValueReader(Protocol):
     def problem(self, name: str, message: str) -> None: ...
 
     def bad(self, name: str, value: str, allowed: str) -> None: ...
+
+    def duration(self, name: str, default: float, low: float, high: float, eg: str) -> float: ...
 
 
 def with_private_location(r: ValueReader, trigger: TriggerConfig | None) -> TriggerConfig | None:
@@ -115,20 +116,5 @@ def _image(r: ValueReader) -> str:
 
 
 def _agent_timeout(r: ValueReader) -> float:
-    value = r.values.get("agent-timeout")
-    if value is None:
-        return AGENT_TIMEOUT_DEFAULT_S
-    try:
-        seconds = parse_duration(value)
-    except DurationError:
-        r.bad(
-            "agent-timeout",
-            value,
-            "is not a duration; use seconds (90), or units s/m/h such as 90s, 2m, 5m30s",
-        )
-        return AGENT_TIMEOUT_DEFAULT_S
-    if not AGENT_TIMEOUT_MIN_S <= seconds <= AGENT_TIMEOUT_MAX_S:
-        low, high = format_duration(AGENT_TIMEOUT_MIN_S), format_duration(AGENT_TIMEOUT_MAX_S)
-        r.bad("agent-timeout", value, f"is out of range; use {low} to {high}")
-        return AGENT_TIMEOUT_DEFAULT_S
-    return seconds
+    low, high = AGENT_TIMEOUT_MIN_S, AGENT_TIMEOUT_MAX_S
+    return r.duration("agent-timeout", AGENT_TIMEOUT_DEFAULT_S, low, high, "2m, 5m30s")

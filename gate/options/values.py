@@ -137,22 +137,29 @@ class ValueReader:
         return unique(refs)
 
     def timeout(self) -> float:
-        value = self.values.get("timeout")
+        return self.duration(
+            "timeout", TIMEOUT_DEFAULT_S, TIMEOUT_MIN_S, TIMEOUT_MAX_S, "15m, 1h30m"
+        )
+
+    def duration(self, name: str, default: float, low: float, high: float, eg: str) -> float:
+        """A duration option in seconds (`90`, `90s`, `2m`, …) from `low` to `high`; `eg`: the
+        examples after `90s` in the message."""
+        value = self.values.get(name)
         if value is None:
-            return TIMEOUT_DEFAULT_S
+            return default
         try:
             seconds = parse_duration(value)
         except DurationError:
+            what = f"is not a duration; use seconds (90), or units s/m/h such as 90s, {eg}"
+            self.bad(name, value, what)
+            return default
+        if not low <= seconds <= high:
             self.bad(
-                "timeout",
+                name,
                 value,
-                "is not a duration; use seconds (90), or units s/m/h such as 90s, 15m, 1h30m",
+                f"is out of range; use {format_duration(low)} to {format_duration(high)}",
             )
-            return TIMEOUT_DEFAULT_S
-        if not TIMEOUT_MIN_S <= seconds <= TIMEOUT_MAX_S:
-            low, high = format_duration(TIMEOUT_MIN_S), format_duration(TIMEOUT_MAX_S)
-            self.bad("timeout", value, f"is out of range; use {low} to {high}")
-            return TIMEOUT_DEFAULT_S
+            return default
         return seconds
 
     def whole(self, name: str, default: int, low: int, high: int | None = None) -> int:
