@@ -16,21 +16,19 @@ from pathlib import Path
 import pytest
 
 from tests.support import private_engine
+from tests.support.container_engine import skip_folder_unless
 
 ENABLED = os.environ.get("CHECKLY_GATE_ENGINE_TEST") == "1"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if ENABLED:
-        return
-    skip = pytest.mark.skip(
-        reason="the private-location end-to-end test runs a container engine (as root): "
-        "`make private-location-test` runs it, and `make test` runs that"
+    skip_folder_unless(
+        items,
+        Path(__file__).parent,
+        ENABLED,
+        "the private-location end-to-end test runs a container engine (as root): "
+        "`make private-location-test` runs it, and `make test` runs that",
     )
-    here = Path(__file__).parent
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(skip)
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,14 @@ from types import ModuleType
 
 import pytest
 
-from tests.support.container_engine import BASE_BUILT, WORK, engine, engine_api, standin_base
+from tests.support.container_engine import (
+    BASE_BUILT,
+    WORK,
+    engine,
+    engine_api,
+    skip_folder_unless,
+    standin_base,
+)
 from tests.support.paths import ROOT
 
 __all__ = ["engine", "engine_api", "figures", "image", "standin_base"]
@@ -29,16 +36,13 @@ FIGURES: list[str] = []
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    if os.environ.get("CHECKLY_GATE_IMAGE_TEST") == "1":
-        return
-    skip = pytest.mark.skip(
-        reason="the image test builds and runs the container image (minutes, as root): "
-        "`make image-test` runs it, and .ci/run runs that"
+    skip_folder_unless(
+        items,
+        Path(__file__).parent,
+        os.environ.get("CHECKLY_GATE_IMAGE_TEST") == "1",
+        "the image test builds and runs the container image (minutes, as root): "
+        "`make image-test` runs it, and .ci/run runs that",
     )
-    here = Path(__file__).parent
-    for item in items:
-        if Path(str(item.fspath)).is_relative_to(here):
-            item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

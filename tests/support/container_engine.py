@@ -71,3 +71,14 @@ def engine_api(engine: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> 
     service = engine.Service(tmp_path_factory.mktemp("engine") / "podman.sock").start()
     yield service
     service.stop()
+
+
+def skip_folder_unless(items: list[pytest.Item], folder: Path, enabled: bool, reason: str) -> None:
+    """Mark every collected test in `folder` skipped with `reason` unless `enabled`: the slow
+    container tests run only from their make target, and a plain `pytest` says where."""
+    if enabled:
+        return
+    skip = pytest.mark.skip(reason=reason)
+    for item in items:
+        if Path(str(item.fspath)).is_relative_to(folder):
+            item.add_marker(skip)
